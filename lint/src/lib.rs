@@ -1,1 +1,4 @@
-pub mod placeholder {}
+//! `cargo-datagate`: the linter library. The binary in `main.rs` is a thin
+//! command line over [`run`].
+
+pub mod findings;
