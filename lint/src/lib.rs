@@ -2,3 +2,4 @@
 //! command line over [`run`].
 
 pub mod findings;
+pub mod policy;
