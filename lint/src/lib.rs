@@ -3,3 +3,5 @@
 
 pub mod findings;
 pub mod policy;
+pub mod ir;
+pub mod lower;

@@ -1,0 +1,375 @@
+//! The owned, `Send` intermediate representation each file is reduced to.
+//!
+//! syn's trees hold proc-macro2 spans and are not `Send`, so every file is
+//! parsed and lowered to this IR on one thread and the tree is dropped there
+//! (DESIGN §8). The IR keeps what the analysis needs: items, signatures,
+//! annotations and function bodies as a simplified expression tree, with
+//! line/column spans. Everything else (types' layouts, lifetimes, generics'
+//! details) is dropped.
+
+use datagate_spec::attr::{AllowAttr, ConsentAttr, DeclassifyAttr, SinkAttr, SourceAttr};
+use datagate_spec::Name;
+
+/// A 1-based line/column position (column counted in chars).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+/// A source range.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub lo: Pos,
+    pub hi: Pos,
+}
+
+/// A lowered file: its items and the problems found while lowering.
+#[derive(Debug, Default)]
+pub struct FileIr {
+    pub items: Vec<Item>,
+    pub problems: Vec<Problem>,
+    pub lines: usize,
+}
+
+/// Something wrong with the input that the analysis reports.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub code: datagate_spec::Code,
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Debug)]
+pub enum Item {
+    Mod(ModDef),
+    Use(Vec<UseEntry>),
+    Struct(StructDef),
+    Enum(EnumDef),
+    Fn(FnDef),
+    Impl(ImplDef),
+    Trait(TraitDef),
+    /// `type A = B;`
+    Alias { name: String, ty: TyRef },
+    /// `extern crate a as b;`
+    ExternCrate { name: String, alias: String },
+}
+
+#[derive(Debug)]
+pub struct ModDef {
+    pub name: String,
+    pub span: Span,
+    /// `Some` for `mod m { .. }`, `None` for `mod m;`.
+    pub inline: Option<Vec<Item>>,
+    /// `#[path = ".."]`.
+    pub path_attr: Option<String>,
+    pub allow: Vec<AllowAttr>,
+}
+
+/// One imported name: `use a::b::c as d;` is `UseEntry { path: [a, b, c], alias: Some(d) }`.
+#[derive(Debug, Clone)]
+pub struct UseEntry {
+    pub path: Vec<String>,
+    /// `None` for a glob import (`use a::*`).
+    pub alias: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct FieldDef {
+    /// Field name, or the index for tuple fields.
+    pub name: String,
+    pub ty: TyRef,
+    pub span: Span,
+    pub personal: Vec<Name>,
+    pub consent: Option<ConsentAttr>,
+}
+
+#[derive(Debug)]
+pub struct StructDef {
+    pub name: String,
+    pub span: Span,
+    pub fields: Vec<FieldDef>,
+    /// Container-level `#[personal(..)]`.
+    pub personal: Vec<Name>,
+    pub generics: Vec<String>,
+    pub allow: Vec<AllowAttr>,
+}
+
+#[derive(Debug)]
+pub struct VariantDef {
+    pub name: String,
+    pub span: Span,
+    pub fields: Vec<FieldDef>,
+    pub personal: Vec<Name>,
+}
+
+#[derive(Debug)]
+pub struct EnumDef {
+    pub name: String,
+    pub span: Span,
+    pub variants: Vec<VariantDef>,
+    pub personal: Vec<Name>,
+    pub generics: Vec<String>,
+    pub allow: Vec<AllowAttr>,
+}
+
+/// The datagate annotations on a function.
+#[derive(Debug, Default)]
+pub struct FnAnnotations {
+    pub sink: Option<(SinkAttr, Span)>,
+    pub source: Option<(SourceAttr, Span)>,
+    pub consent_check: Option<(ConsentAttr, Span)>,
+    pub declassify: Option<(DeclassifyAttr, Span)>,
+    pub allow: Vec<AllowAttr>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SelfKind {
+    Value,
+    Ref,
+    RefMut,
+}
+
+#[derive(Debug)]
+pub struct Param {
+    pub pat: Pat,
+    pub ty: TyRef,
+    /// `&mut T`: writes into it flow back to the caller.
+    pub by_mut_ref: bool,
+}
+
+#[derive(Debug)]
+pub struct FnDef {
+    pub name: String,
+    pub span: Span,
+    pub receiver: Option<SelfKind>,
+    pub params: Vec<Param>,
+    pub ret: Option<TyRef>,
+    pub is_async: bool,
+    /// Generic parameter → trait bounds (paths), for calls through bounds.
+    pub bounds: Vec<(String, Vec<Vec<String>>)>,
+    pub body: Option<Block>,
+    pub ann: FnAnnotations,
+}
+
+impl FnDef {
+    /// Number of arguments including the receiver.
+    pub fn arity(&self) -> usize {
+        self.params.len() + usize::from(self.receiver.is_some())
+    }
+}
+
+#[derive(Debug)]
+pub struct ImplDef {
+    pub self_ty: TyRef,
+    pub trait_path: Option<Vec<String>>,
+    pub items: Vec<FnDef>,
+    pub generics: Vec<String>,
+    pub allow: Vec<AllowAttr>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct TraitDef {
+    pub name: String,
+    pub span: Span,
+    pub items: Vec<FnDef>,
+    pub allow: Vec<AllowAttr>,
+}
+
+/// A syntactic type, resolved later against the module's scope.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TyRef {
+    /// `a::B<T, U>`: generic arguments of the last segment.
+    Path { segs: Vec<String>, args: Vec<TyRef> },
+    Ref(Box<TyRef>),
+    Tuple(Vec<TyRef>),
+    /// Slices and arrays.
+    Slice(Box<TyRef>),
+    /// `impl A + B` and `dyn A + B`: the bounds' paths.
+    Bounds(Vec<Vec<String>>),
+    /// `fn(..) -> ..`, `_`, macros, anything else.
+    Unknown,
+}
+
+#[derive(Debug, Default)]
+pub struct Block {
+    pub stmts: Vec<Stmt>,
+}
+
+#[derive(Debug)]
+pub enum Stmt {
+    Let {
+        pat: Pat,
+        ty: Option<TyRef>,
+        init: Option<Expr>,
+        els: Option<Block>,
+        span: Span,
+    },
+    Expr(Expr),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lit {
+    Bool(bool),
+    Str,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    And,
+    Or,
+    /// Comparisons: the result carries no data.
+    Compare,
+    /// Arithmetic, bit operations, string concatenation: the result carries both sides.
+    Combine,
+}
+
+#[derive(Debug)]
+pub struct Arm {
+    pub pat: Pat,
+    pub guard: Option<Expr>,
+    pub body: Expr,
+}
+
+#[derive(Debug)]
+pub enum Expr {
+    Lit(Lit),
+    Path {
+        segs: Vec<String>,
+        span: Span,
+    },
+    Field {
+        base: Box<Expr>,
+        name: String,
+        span: Span,
+    },
+    Index {
+        base: Box<Expr>,
+        index: Box<Expr>,
+    },
+    Call {
+        callee: Box<Expr>,
+        args: Vec<Expr>,
+        span: Span,
+    },
+    Method {
+        recv: Box<Expr>,
+        name: String,
+        args: Vec<Expr>,
+        span: Span,
+    },
+    Macro {
+        name: String,
+        args: Vec<Expr>,
+        span: Span,
+    },
+    Not(Box<Expr>),
+    /// `-x`, `*x`, `&x`, `&mut x`, `(x)`: the value passes through.
+    Pass(Box<Expr>),
+    Binary {
+        op: BinOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    Assign {
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+        /// `+=` and friends keep the old value's data.
+        compound: bool,
+        span: Span,
+    },
+    If {
+        cond: Box<Expr>,
+        then: Block,
+        els: Option<Box<Expr>>,
+    },
+    /// `let PAT = EXPR` inside an `if` or `while` condition.
+    Let {
+        pat: Pat,
+        expr: Box<Expr>,
+    },
+    Match {
+        scrut: Box<Expr>,
+        arms: Vec<Arm>,
+    },
+    Block(Block),
+    Loop {
+        label: Option<String>,
+        body: Block,
+    },
+    While {
+        label: Option<String>,
+        cond: Box<Expr>,
+        body: Block,
+    },
+    For {
+        label: Option<String>,
+        pat: Pat,
+        iter: Box<Expr>,
+        body: Block,
+    },
+    Break {
+        label: Option<String>,
+        value: Option<Box<Expr>>,
+    },
+    Continue {
+        label: Option<String>,
+    },
+    Return {
+        value: Option<Box<Expr>>,
+        span: Span,
+    },
+    Try {
+        expr: Box<Expr>,
+        span: Span,
+    },
+    Await(Box<Expr>),
+    Closure {
+        params: Vec<(Pat, Option<TyRef>)>,
+        body: Box<Expr>,
+    },
+    Struct {
+        path: Vec<String>,
+        fields: Vec<(String, Expr)>,
+        rest: Option<Box<Expr>>,
+        span: Span,
+    },
+    Tuple(Vec<Expr>),
+    Array(Vec<Expr>),
+    Cast {
+        expr: Box<Expr>,
+        ty: TyRef,
+    },
+    /// Anything else: the value is the union of its parts.
+    Opaque(Vec<Expr>),
+    /// `panic!(..)`, `unreachable!()`, ...: evaluates its parts, never returns.
+    Diverge(Vec<Expr>),
+}
+
+#[derive(Debug)]
+pub enum Pat {
+    Bind {
+        name: String,
+        sub: Option<Box<Pat>>,
+        span: Span,
+    },
+    Wild,
+    Rest,
+    Lit(Lit),
+    Tuple(Vec<Pat>),
+    TupleStruct {
+        path: Vec<String>,
+        elems: Vec<Pat>,
+    },
+    Struct {
+        path: Vec<String>,
+        fields: Vec<(String, Pat)>,
+    },
+    /// A path pattern: a unit variant (`None`) or a constant.
+    Path(Vec<String>),
+    Or(Vec<Pat>),
+    /// Slices, ranges, anything else: bindings inside get the whole value.
+    Other(Vec<Pat>),
+}

@@ -1,0 +1,850 @@
+//! syn → IR. Runs on the thread that parsed the file; the syn tree is dropped
+//! when lowering returns.
+
+use crate::ir::*;
+use datagate_spec::attr;
+use datagate_spec::Code;
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+
+/// Expressions nested deeper than this are not lowered further; the file gets
+/// a `parse-error` finding saying so (never a silent skip).
+pub const MAX_DEPTH: u32 = 400;
+
+/// Lower a parsed file.
+pub fn lower_file(file: &syn::File, lines: usize) -> FileIr {
+    let mut cx = Lower { depth: 0, problems: Vec::new(), datagate_names: Vec::new(), too_deep: None };
+    cx.scan_imports(&file.items);
+    let items = cx.items(&file.items, &file.attrs);
+    if let Some(span) = cx.too_deep {
+        cx.problems.push(Problem {
+            code: Code::ParseError,
+            span,
+            message: format!("expression nested deeper than {MAX_DEPTH} levels: the rest of it is not analysed"),
+        });
+    }
+    FileIr { items, problems: cx.problems, lines }
+}
+
+struct Lower {
+    depth: u32,
+    problems: Vec<Problem>,
+    /// Attribute names imported from `datagate` (`use datagate::sink;`).
+    datagate_names: Vec<String>,
+    too_deep: Option<Span>,
+}
+
+pub fn span_of(s: proc_macro2::Span) -> Span {
+    let lo = s.start();
+    let hi = s.end();
+    Span {
+        lo: Pos { line: lo.line as u32, col: lo.column as u32 + 1 },
+        hi: Pos { line: hi.line as u32, col: hi.column as u32 + 1 },
+    }
+}
+
+fn sp<T: Spanned>(node: &T) -> Span {
+    span_of(node.span())
+}
+
+fn path_segs(p: &syn::Path) -> Vec<String> {
+    let mut v: Vec<String> = Vec::with_capacity(p.segments.len() + 1);
+    if p.leading_colon.is_some() {
+        v.push("::".to_string());
+    }
+    v.extend(p.segments.iter().map(|s| s.ident.to_string()));
+    v
+}
+
+/// The kind of a datagate attribute on an item.
+enum DgAttr {
+    Sink,
+    Source,
+    ConsentCheck,
+    Declassify,
+    Allow,
+}
+
+impl Lower {
+    fn scan_imports(&mut self, items: &[syn::Item]) {
+        for item in items {
+            if let syn::Item::Use(u) = item {
+                let mut entries = Vec::new();
+                flatten_use(&u.tree, &mut Vec::new(), &mut entries);
+                for e in entries {
+                    if e.path.first().map(String::as_str) == Some("datagate") {
+                        match (&e.alias, e.path.get(1)) {
+                            (None, _) => self.datagate_names.extend(
+                                ["sink", "source", "consent_check", "declassify", "allow"].map(String::from),
+                            ),
+                            (Some(alias), Some(_)) => self.datagate_names.push(alias.clone()),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn problem_from_syn(&mut self, e: syn::Error) {
+        for e in e {
+            self.problems.push(Problem { code: Code::InvalidAnnotation, span: span_of(e.span()), message: e.to_string() });
+        }
+    }
+
+    fn dg_attr(&self, a: &syn::Attribute) -> Option<DgAttr> {
+        let p = a.path();
+        let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+        let name = match segs.as_slice() {
+            [dg, name] if dg == "datagate" => name.as_str(),
+            [name] if self.datagate_names.iter().any(|n| n == name) => name.as_str(),
+            _ => return None,
+        };
+        Some(match name {
+            "sink" => DgAttr::Sink,
+            "source" => DgAttr::Source,
+            "consent_check" => DgAttr::ConsentCheck,
+            "declassify" => DgAttr::Declassify,
+            "allow" => DgAttr::Allow,
+            _ => return None,
+        })
+    }
+
+    fn attr_tokens(a: &syn::Attribute) -> TokenStream {
+        match &a.meta {
+            syn::Meta::List(l) => l.tokens.clone(),
+            _ => TokenStream::new(),
+        }
+    }
+
+    fn allows(&mut self, attrs: &[syn::Attribute]) -> Vec<attr::AllowAttr> {
+        let mut out = Vec::new();
+        for a in attrs {
+            if let Some(DgAttr::Allow) = self.dg_attr(a) {
+                match attr::parse_allow(Self::attr_tokens(a), a.span()) {
+                    Ok(x) => out.push(x),
+                    Err(e) => self.problem_from_syn(e),
+                }
+            }
+        }
+        out
+    }
+
+    fn fn_annotations(&mut self, attrs: &[syn::Attribute]) -> FnAnnotations {
+        let mut ann = FnAnnotations::default();
+        for a in attrs {
+            let Some(kind) = self.dg_attr(a) else { continue };
+            let toks = Self::attr_tokens(a);
+            let span = a.span();
+            let at = sp(a);
+            match kind {
+                DgAttr::Sink => match attr::parse_sink(toks, span) {
+                    Ok(x) => ann.sink = Some((x, at)),
+                    Err(e) => self.problem_from_syn(e),
+                },
+                DgAttr::Source => match attr::parse_source(toks, span) {
+                    Ok(x) => ann.source = Some((x, at)),
+                    Err(e) => self.problem_from_syn(e),
+                },
+                DgAttr::ConsentCheck => match attr::parse_consent(toks, span, "consent_check") {
+                    Ok(x) => ann.consent_check = Some((x, at)),
+                    Err(e) => self.problem_from_syn(e),
+                },
+                DgAttr::Declassify => match attr::parse_declassify(toks, span) {
+                    Ok(x) => ann.declassify = Some((x, at)),
+                    Err(e) => self.problem_from_syn(e),
+                },
+                DgAttr::Allow => match attr::parse_allow(toks, span) {
+                    Ok(x) => ann.allow.push(x),
+                    Err(e) => self.problem_from_syn(e),
+                },
+            }
+        }
+        ann
+    }
+
+    fn personal(&mut self, attrs: &[syn::Attribute]) -> Vec<datagate_spec::Name> {
+        let mut out = Vec::new();
+        for a in attrs {
+            if a.path().is_ident("personal") {
+                match attr::parse_personal(Self::attr_tokens(a), a.span()) {
+                    Ok(p) => out.extend(p.categories),
+                    Err(e) => self.problem_from_syn(e),
+                }
+            }
+        }
+        out
+    }
+
+    fn consent_field(&mut self, attrs: &[syn::Attribute]) -> Option<attr::ConsentAttr> {
+        let a = attrs.iter().find(|a| a.path().is_ident("consent"))?;
+        match attr::parse_consent(Self::attr_tokens(a), a.span(), "consent") {
+            Ok(c) => Some(c),
+            Err(e) => {
+                self.problem_from_syn(e);
+                None
+            }
+        }
+    }
+
+    fn fields(&mut self, fields: &syn::Fields) -> Vec<FieldDef> {
+        fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| FieldDef {
+                name: f.ident.as_ref().map_or_else(|| i.to_string(), |id| id.to_string()),
+                ty: ty(&f.ty),
+                span: f.ident.as_ref().map_or_else(|| sp(&f.ty), sp),
+                personal: self.personal(&f.attrs),
+                consent: self.consent_field(&f.attrs),
+            })
+            .collect()
+    }
+
+    fn items(&mut self, items: &[syn::Item], _inner_attrs: &[syn::Attribute]) -> Vec<Item> {
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            self.item(item, &mut out);
+        }
+        out
+    }
+
+    fn item(&mut self, item: &syn::Item, out: &mut Vec<Item>) {
+        match item {
+            syn::Item::Mod(m) => {
+                let path_attr = m.attrs.iter().find(|a| a.path().is_ident("path")).and_then(|a| match &a.meta {
+                    syn::Meta::NameValue(nv) => match &nv.value {
+                        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+                        _ => None,
+                    },
+                    _ => None,
+                });
+                let allow = self.allows(&m.attrs);
+                let inline = m.content.as_ref().map(|(_, items)| self.items(items, &[]));
+                out.push(Item::Mod(ModDef { name: m.ident.to_string(), span: sp(&m.ident), inline, path_attr, allow }));
+            }
+            syn::Item::Use(u) => {
+                let mut entries = Vec::new();
+                flatten_use(&u.tree, &mut Vec::new(), &mut entries);
+                out.push(Item::Use(entries));
+            }
+            syn::Item::Struct(s) => {
+                let personal = self.personal(&s.attrs);
+                let fields = self.fields(&s.fields);
+                out.push(Item::Struct(StructDef {
+                    name: s.ident.to_string(),
+                    span: sp(&s.ident),
+                    fields,
+                    personal,
+                    generics: generic_names(&s.generics),
+                    allow: self.allows(&s.attrs),
+                }));
+            }
+            syn::Item::Enum(e) => {
+                let personal = self.personal(&e.attrs);
+                let variants = e
+                    .variants
+                    .iter()
+                    .map(|v| VariantDef {
+                        name: v.ident.to_string(),
+                        span: sp(&v.ident),
+                        personal: self.personal(&v.attrs),
+                        fields: self.fields(&v.fields),
+                    })
+                    .collect();
+                out.push(Item::Enum(EnumDef {
+                    name: e.ident.to_string(),
+                    span: sp(&e.ident),
+                    variants,
+                    personal,
+                    generics: generic_names(&e.generics),
+                    allow: self.allows(&e.attrs),
+                }));
+            }
+            syn::Item::Union(u) => {
+                let fields = self.fields(&syn::Fields::Named(u.fields.clone()));
+                out.push(Item::Struct(StructDef {
+                    name: u.ident.to_string(),
+                    span: sp(&u.ident),
+                    fields,
+                    personal: self.personal(&u.attrs),
+                    generics: generic_names(&u.generics),
+                    allow: self.allows(&u.attrs),
+                }));
+            }
+            syn::Item::Fn(f) => {
+                let def = self.fn_def(&f.sig, &f.attrs, Some(&f.block), out);
+                out.push(Item::Fn(def));
+            }
+            syn::Item::Impl(i) => {
+                let mut fns = Vec::new();
+                let mut nested = Vec::new();
+                for ii in &i.items {
+                    match ii {
+                        syn::ImplItem::Fn(f) => fns.push(self.fn_def(&f.sig, &f.attrs, Some(&f.block), &mut nested)),
+                        syn::ImplItem::Macro(_) | syn::ImplItem::Const(_) | syn::ImplItem::Type(_) => {}
+                        _ => {}
+                    }
+                }
+                out.extend(nested);
+                out.push(Item::Impl(ImplDef {
+                    self_ty: ty(&i.self_ty),
+                    trait_path: i.trait_.as_ref().map(|(_, p, _)| path_segs(p)),
+                    items: fns,
+                    generics: generic_names(&i.generics),
+                    allow: self.allows(&i.attrs),
+                    span: sp(&i.self_ty),
+                }));
+            }
+            syn::Item::Trait(t) => {
+                let mut fns = Vec::new();
+                let mut nested = Vec::new();
+                for ti in &t.items {
+                    if let syn::TraitItem::Fn(f) = ti {
+                        fns.push(self.fn_def(&f.sig, &f.attrs, f.default.as_ref(), &mut nested));
+                    }
+                }
+                out.extend(nested);
+                out.push(Item::Trait(TraitDef {
+                    name: t.ident.to_string(),
+                    span: sp(&t.ident),
+                    items: fns,
+                    allow: self.allows(&t.attrs),
+                }));
+            }
+            syn::Item::Type(t) => out.push(Item::Alias { name: t.ident.to_string(), ty: ty(&t.ty) }),
+            syn::Item::ExternCrate(e) => out.push(Item::ExternCrate {
+                name: e.ident.to_string(),
+                alias: e.rename.as_ref().map_or_else(|| e.ident.to_string(), |(_, a)| a.to_string()),
+            }),
+            syn::Item::Const(c) => self.static_init(&c.expr, out),
+            syn::Item::Static(s) => self.static_init(&s.expr, out),
+            _ => {}
+        }
+    }
+
+    /// Consts and statics are not analysed as flows, but closures and blocks
+    /// in them can hold nested functions; nothing to keep otherwise.
+    fn static_init(&mut self, _e: &syn::Expr, _out: &mut Vec<Item>) {}
+
+    fn fn_def(
+        &mut self,
+        sig: &syn::Signature,
+        attrs: &[syn::Attribute],
+        body: Option<&syn::Block>,
+        nested: &mut Vec<Item>,
+    ) -> FnDef {
+        let ann = self.fn_annotations(attrs);
+        let mut receiver = None;
+        let mut params = Vec::new();
+        for input in &sig.inputs {
+            match input {
+                syn::FnArg::Receiver(r) => {
+                    receiver = Some(match (&r.reference, r.mutability) {
+                        (Some(_), Some(_)) => SelfKind::RefMut,
+                        (Some(_), None) => SelfKind::Ref,
+                        (None, _) => SelfKind::Value,
+                    })
+                }
+                syn::FnArg::Typed(pt) => {
+                    let by_mut_ref = matches!(&*pt.ty, syn::Type::Reference(r) if r.mutability.is_some());
+                    params.push(Param { pat: self.pat(&pt.pat), ty: ty(&pt.ty), by_mut_ref });
+                }
+            }
+        }
+        let mut bounds: Vec<(String, Vec<Vec<String>>)> = Vec::new();
+        for gp in &sig.generics.params {
+            if let syn::GenericParam::Type(t) = gp {
+                bounds.push((t.ident.to_string(), trait_bounds(t.bounds.iter())));
+            }
+        }
+        if let Some(wc) = &sig.generics.where_clause {
+            for pred in &wc.predicates {
+                if let syn::WherePredicate::Type(pt) = pred {
+                    if let syn::Type::Path(tp) = &pt.bounded_ty {
+                        if let Some(id) = tp.path.get_ident() {
+                            let b = trait_bounds(pt.bounds.iter());
+                            match bounds.iter_mut().find(|(n, _)| id == n) {
+                                Some((_, v)) => v.extend(b),
+                                None => bounds.push((id.to_string(), b)),
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // `impl Trait` parameters act like anonymous generics.
+        let ret = match &sig.output {
+            syn::ReturnType::Default => None,
+            syn::ReturnType::Type(_, t) => Some(ty(t)),
+        };
+        let body = body.map(|b| {
+            let blk = self.block(b);
+            self.nested_fns(b, nested);
+            blk
+        });
+        FnDef {
+            name: sig.ident.to_string(),
+            span: sp(&sig.ident),
+            receiver,
+            params,
+            ret,
+            is_async: sig.asyncness.is_some(),
+            bounds,
+            body,
+            ann,
+        }
+    }
+
+    /// Items declared inside a function body are hoisted to the module.
+    fn nested_fns(&mut self, b: &syn::Block, out: &mut Vec<Item>) {
+        for s in &b.stmts {
+            if let syn::Stmt::Item(item) = s {
+                self.item(item, out);
+            }
+        }
+    }
+
+    fn block(&mut self, b: &syn::Block) -> Block {
+        let mut stmts = Vec::with_capacity(b.stmts.len());
+        for s in &b.stmts {
+            match s {
+                syn::Stmt::Local(l) => stmts.push(self.local(l)),
+                syn::Stmt::Expr(e, _) => stmts.push(Stmt::Expr(self.expr(e))),
+                syn::Stmt::Macro(m) => stmts.push(Stmt::Expr(self.mac(&m.mac))),
+                syn::Stmt::Item(_) => {}
+            }
+        }
+        Block { stmts }
+    }
+
+    fn local(&mut self, l: &syn::Local) -> Stmt {
+        let (pat, ty_) = match &l.pat {
+            syn::Pat::Type(pt) => (self.pat(&pt.pat), Some(ty(&pt.ty))),
+            p => (self.pat(p), None),
+        };
+        let (init, els) = match &l.init {
+            Some(init) => (Some(self.expr(&init.expr)), init.diverge.as_ref().map(|(_, e)| self.else_block(e))),
+            None => (None, None),
+        };
+        Stmt::Let { pat, ty: ty_, init, els, span: sp(l) }
+    }
+
+    fn else_block(&mut self, e: &syn::Expr) -> Block {
+        match e {
+            syn::Expr::Block(b) => self.block(&b.block),
+            other => Block { stmts: vec![Stmt::Expr(self.expr(other))] },
+        }
+    }
+
+    fn boxed(&mut self, e: &syn::Expr) -> Box<Expr> {
+        Box::new(self.expr(e))
+    }
+
+    fn exprs<'a>(&mut self, es: impl IntoIterator<Item = &'a syn::Expr>) -> Vec<Expr> {
+        es.into_iter().map(|e| self.expr(e)).collect()
+    }
+
+    pub fn expr(&mut self, e: &syn::Expr) -> Expr {
+        if self.depth >= MAX_DEPTH {
+            if self.too_deep.is_none() {
+                self.too_deep = Some(sp(e));
+            }
+            return Expr::Opaque(Vec::new());
+        }
+        self.depth += 1;
+        let out = self.expr_inner(e);
+        self.depth -= 1;
+        out
+    }
+
+    fn expr_inner(&mut self, e: &syn::Expr) -> Expr {
+        use syn::Expr as E;
+        match e {
+            E::Lit(l) => Expr::Lit(match &l.lit {
+                syn::Lit::Bool(b) => Lit::Bool(b.value),
+                syn::Lit::Str(_) => Lit::Str,
+                _ => Lit::Other,
+            }),
+            E::Path(p) => Expr::Path { segs: path_segs(&p.path), span: sp(p) },
+            E::Field(f) => Expr::Field {
+                base: self.boxed(&f.base),
+                name: match &f.member {
+                    syn::Member::Named(id) => id.to_string(),
+                    syn::Member::Unnamed(i) => i.index.to_string(),
+                },
+                span: sp(&f.member),
+            },
+            E::Index(i) => Expr::Index { base: self.boxed(&i.expr), index: self.boxed(&i.index) },
+            E::Call(c) => Expr::Call { callee: self.boxed(&c.func), args: self.exprs(&c.args), span: sp(c) },
+            E::MethodCall(m) => Expr::Method {
+                recv: self.boxed(&m.receiver),
+                name: m.method.to_string(),
+                args: self.exprs(&m.args),
+                span: span_from(sp(&m.method), sp(m)),
+            },
+            E::Macro(m) => self.mac(&m.mac),
+            E::Unary(u) => match u.op {
+                syn::UnOp::Not(_) => Expr::Not(self.boxed(&u.expr)),
+                _ => Expr::Pass(self.boxed(&u.expr)),
+            },
+            E::Reference(r) => Expr::Pass(self.boxed(&r.expr)),
+            E::Paren(p) => Expr::Pass(self.boxed(&p.expr)),
+            E::Group(g) => Expr::Pass(self.boxed(&g.expr)),
+            E::Binary(b) => {
+                use syn::BinOp as B;
+                let lhs = self.boxed(&b.left);
+                let rhs = self.boxed(&b.right);
+                match b.op {
+                    B::And(_) => Expr::Binary { op: BinOp::And, lhs, rhs },
+                    B::Or(_) => Expr::Binary { op: BinOp::Or, lhs, rhs },
+                    B::Eq(_) | B::Ne(_) | B::Lt(_) | B::Le(_) | B::Gt(_) | B::Ge(_) => {
+                        Expr::Binary { op: BinOp::Compare, lhs, rhs }
+                    }
+                    B::AddAssign(_)
+                    | B::SubAssign(_)
+                    | B::MulAssign(_)
+                    | B::DivAssign(_)
+                    | B::RemAssign(_)
+                    | B::BitXorAssign(_)
+                    | B::BitAndAssign(_)
+                    | B::BitOrAssign(_)
+                    | B::ShlAssign(_)
+                    | B::ShrAssign(_) => Expr::Assign { lhs, rhs, compound: true, span: sp(b) },
+                    _ => Expr::Binary { op: BinOp::Combine, lhs, rhs },
+                }
+            }
+            E::Assign(a) => Expr::Assign { lhs: self.boxed(&a.left), rhs: self.boxed(&a.right), compound: false, span: sp(a) },
+            E::If(i) => Expr::If {
+                cond: self.boxed(&i.cond),
+                then: self.block(&i.then_branch),
+                els: i.else_branch.as_ref().map(|(_, e)| self.boxed(e)),
+            },
+            E::Let(l) => Expr::Let { pat: self.pat(&l.pat), expr: self.boxed(&l.expr) },
+            E::Match(m) => Expr::Match {
+                scrut: self.boxed(&m.expr),
+                arms: m
+                    .arms
+                    .iter()
+                    .map(|a| Arm {
+                        pat: self.pat(&a.pat),
+                        guard: a.guard.as_ref().map(|(_, g)| self.expr(g)),
+                        body: self.expr(&a.body),
+                    })
+                    .collect(),
+            },
+            E::Block(b) => Expr::Block(self.block(&b.block)),
+            E::Unsafe(b) => Expr::Block(self.block(&b.block)),
+            E::Const(b) => Expr::Block(self.block(&b.block)),
+            E::Async(b) => Expr::Block(self.block(&b.block)),
+            E::TryBlock(b) => Expr::Block(self.block(&b.block)),
+            E::Loop(l) => Expr::Loop { label: label(&l.label), body: self.block(&l.body) },
+            E::While(w) => Expr::While { label: label(&w.label), cond: self.boxed(&w.cond), body: self.block(&w.body) },
+            E::ForLoop(f) => Expr::For {
+                label: label(&f.label),
+                pat: self.pat(&f.pat),
+                iter: self.boxed(&f.expr),
+                body: self.block(&f.body),
+            },
+            E::Break(b) => Expr::Break {
+                label: b.label.as_ref().map(|l| l.ident.to_string()),
+                value: b.expr.as_ref().map(|e| self.boxed(e)),
+            },
+            E::Continue(c) => Expr::Continue { label: c.label.as_ref().map(|l| l.ident.to_string()) },
+            E::Return(r) => Expr::Return { value: r.expr.as_ref().map(|e| self.boxed(e)), span: sp(r) },
+            E::Try(t) => Expr::Try { expr: self.boxed(&t.expr), span: sp(t) },
+            E::Await(a) => Expr::Await(self.boxed(&a.base)),
+            E::Closure(c) => Expr::Closure {
+                params: c
+                    .inputs
+                    .iter()
+                    .map(|p| match p {
+                        syn::Pat::Type(pt) => (self.pat(&pt.pat), Some(ty(&pt.ty))),
+                        p => (self.pat(p), None),
+                    })
+                    .collect(),
+                body: self.boxed(&c.body),
+            },
+            E::Struct(s) => Expr::Struct {
+                path: path_segs(&s.path),
+                fields: s
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let name = match &f.member {
+                            syn::Member::Named(id) => id.to_string(),
+                            syn::Member::Unnamed(i) => i.index.to_string(),
+                        };
+                        (name, self.expr(&f.expr))
+                    })
+                    .collect(),
+                rest: s.rest.as_ref().map(|r| self.boxed(r)),
+                span: sp(s),
+            },
+            E::Tuple(t) => Expr::Tuple(self.exprs(&t.elems)),
+            E::Array(a) => Expr::Array(self.exprs(&a.elems)),
+            E::Repeat(r) => Expr::Array(vec![self.expr(&r.expr)]),
+            E::Cast(c) => Expr::Cast { expr: self.boxed(&c.expr), ty: ty(&c.ty) },
+            E::Range(r) => Expr::Opaque(self.exprs(r.start.iter().chain(r.end.iter()).map(|b| &**b))),
+            E::Yield(y) => Expr::Opaque(self.exprs(y.expr.iter().map(|b| &**b))),
+            _ => Expr::Opaque(Vec::new()),
+        }
+    }
+
+    /// Macros: arguments that parse as expressions are analysed. Format
+    /// strings' inline captures (`{x}`) are arguments too.
+    fn mac(&mut self, m: &syn::Macro) -> Expr {
+        let name = m.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        let span = sp(m);
+        let args = self.macro_args(m.tokens.clone());
+        match name.as_str() {
+            "panic" | "unreachable" | "todo" | "unimplemented" => Expr::Diverge(args),
+            // `assert!(c)` continues only when `c` holds: like `if !c { panic!() }`.
+            "assert" | "debug_assert" => {
+                let mut it = args.into_iter();
+                match it.next() {
+                    Some(cond) => Expr::If {
+                        cond: Box::new(Expr::Not(Box::new(cond))),
+                        then: Block { stmts: vec![Stmt::Expr(Expr::Diverge(it.collect()))] },
+                        els: None,
+                    },
+                    None => Expr::Opaque(Vec::new()),
+                }
+            }
+            _ => Expr::Macro { name, args, span },
+        }
+    }
+
+    fn macro_args(&mut self, tokens: TokenStream) -> Vec<Expr> {
+        let parser = Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
+        if let Ok(list) = parser.parse2(tokens.clone()) {
+            let mut out = Vec::with_capacity(list.len());
+            for e in &list {
+                if let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = e {
+                    out.extend(format_captures(&s.value(), sp(s)));
+                }
+                out.push(self.expr(e));
+            }
+            return out;
+        }
+        // Not a comma-separated list (`json!({"a": x})`, `vec![x; n]`, DSLs):
+        // analyse every segment between separators that parses as an expression.
+        let mut out = Vec::new();
+        self.segments(tokens, &mut out);
+        out
+    }
+
+    fn segments(&mut self, tokens: TokenStream, out: &mut Vec<Expr>) {
+        let mut cur: Vec<TokenTree> = Vec::new();
+        let flush = |this: &mut Self, cur: &mut Vec<TokenTree>, out: &mut Vec<Expr>| {
+            if cur.is_empty() {
+                return;
+            }
+            let ts: TokenStream = cur.drain(..).collect();
+            match syn::parse2::<syn::Expr>(ts.clone()) {
+                Ok(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. })) => out.extend(format_captures(&s.value(), sp(&s))),
+                Ok(e) if !matches!(e, syn::Expr::Block(_)) => out.push(this.expr(&e)),
+                _ => {
+                    // Descend into groups whose contents may hold expressions.
+                    for tt in ts {
+                        if let TokenTree::Group(g) = tt {
+                            if this.depth < MAX_DEPTH {
+                                this.depth += 1;
+                                this.segments(g.stream(), out);
+                                this.depth -= 1;
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        for tt in tokens {
+            match &tt {
+                TokenTree::Punct(p) if matches!(p.as_char(), ',' | ';' | ':' | '=' | '>') && !cur.is_empty() && is_separator(&cur, p) => {
+                    flush(self, &mut cur, out);
+                }
+                TokenTree::Group(g) if g.delimiter() == Delimiter::Brace && cur.is_empty() => {
+                    self.segments(g.stream(), out);
+                }
+                _ => cur.push(tt),
+            }
+        }
+        flush(self, &mut cur, out);
+    }
+
+    fn pat(&mut self, p: &syn::Pat) -> Pat {
+        use syn::Pat as P;
+        match p {
+            P::Ident(i) => Pat::Bind {
+                name: i.ident.to_string(),
+                sub: i.subpat.as_ref().map(|(_, s)| Box::new(self.pat(s))),
+                span: sp(&i.ident),
+            },
+            P::Wild(_) => Pat::Wild,
+            P::Rest(_) => Pat::Rest,
+            P::Lit(l) => Pat::Lit(match &l.lit {
+                syn::Lit::Bool(b) => Lit::Bool(b.value),
+                syn::Lit::Str(_) => Lit::Str,
+                _ => Lit::Other,
+            }),
+            P::Tuple(t) => Pat::Tuple(t.elems.iter().map(|p| self.pat(p)).collect()),
+            P::TupleStruct(t) => Pat::TupleStruct { path: path_segs(&t.path), elems: t.elems.iter().map(|p| self.pat(p)).collect() },
+            P::Struct(s) => Pat::Struct {
+                path: path_segs(&s.path),
+                fields: s
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let name = match &f.member {
+                            syn::Member::Named(id) => id.to_string(),
+                            syn::Member::Unnamed(i) => i.index.to_string(),
+                        };
+                        (name, self.pat(&f.pat))
+                    })
+                    .collect(),
+            },
+            P::Path(p) => Pat::Path(path_segs(&p.path)),
+            P::Reference(r) => self.pat(&r.pat),
+            P::Paren(p) => self.pat(&p.pat),
+            P::Type(t) => self.pat(&t.pat),
+            P::Or(o) => Pat::Or(o.cases.iter().map(|p| self.pat(p)).collect()),
+            P::Slice(s) => Pat::Other(s.elems.iter().map(|p| self.pat(p)).collect()),
+            _ => Pat::Other(Vec::new()),
+        }
+    }
+}
+
+/// Whether `p` ends a segment: `=>` and `::` are not separators, `:` alone is.
+fn is_separator(cur: &[TokenTree], p: &proc_macro2::Punct) -> bool {
+    match p.as_char() {
+        ',' | ';' => true,
+        ':' => p.spacing() == proc_macro2::Spacing::Alone
+            && !matches!(cur.last(), Some(TokenTree::Punct(q)) if q.as_char() == ':'),
+        '=' => p.spacing() == proc_macro2::Spacing::Joint,
+        '>' => matches!(cur.last(), Some(TokenTree::Punct(q)) if q.as_char() == '='),
+        _ => false,
+    }
+}
+
+fn span_from(lo: Span, whole: Span) -> Span {
+    Span { lo: lo.lo, hi: whole.hi }
+}
+
+fn label(l: &Option<syn::Label>) -> Option<String> {
+    l.as_ref().map(|l| l.name.ident.to_string())
+}
+
+fn generic_names(g: &syn::Generics) -> Vec<String> {
+    g.type_params().map(|t| t.ident.to_string()).collect()
+}
+
+fn trait_bounds<'a>(bounds: impl Iterator<Item = &'a syn::TypeParamBound>) -> Vec<Vec<String>> {
+    bounds
+        .filter_map(|b| match b {
+            syn::TypeParamBound::Trait(t) => Some(path_segs(&t.path)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Inline captures of a format string: `"{x} {y:?} {0} {}"` → `x`, `y`.
+fn format_captures(s: &str, span: Span) -> Vec<Expr> {
+    let mut out = Vec::new();
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c != '{' {
+            continue;
+        }
+        if let Some(&(_, '{')) = chars.peek() {
+            chars.next();
+            continue;
+        }
+        let rest = &s[i + 1..];
+        let end = rest.find(['}', ':']).unwrap_or(rest.len());
+        let name = rest[..end].trim();
+        let ident_like = name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+        if ident_like {
+            out.push(Expr::Path { segs: vec![name.to_string()], span });
+        }
+    }
+    out
+}
+
+pub fn ty(t: &syn::Type) -> TyRef {
+    use syn::Type as T;
+    match t {
+        T::Path(p) => {
+            let segs = path_segs(&p.path);
+            let args = p
+                .path
+                .segments
+                .last()
+                .map(|s| match &s.arguments {
+                    syn::PathArguments::AngleBracketed(a) => a
+                        .args
+                        .iter()
+                        .filter_map(|g| match g {
+                            syn::GenericArgument::Type(t) => Some(ty(t)),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                })
+                .unwrap_or_default();
+            TyRef::Path { segs, args }
+        }
+        T::Reference(r) => TyRef::Ref(Box::new(ty(&r.elem))),
+        T::Ptr(r) => TyRef::Ref(Box::new(ty(&r.elem))),
+        T::Paren(p) => ty(&p.elem),
+        T::Group(g) => ty(&g.elem),
+        T::Tuple(t) => TyRef::Tuple(t.elems.iter().map(ty).collect()),
+        T::Slice(s) => TyRef::Slice(Box::new(ty(&s.elem))),
+        T::Array(a) => TyRef::Slice(Box::new(ty(&a.elem))),
+        T::ImplTrait(i) => TyRef::Bounds(trait_bounds(i.bounds.iter())),
+        T::TraitObject(o) => TyRef::Bounds(trait_bounds(o.bounds.iter())),
+        _ => TyRef::Unknown,
+    }
+}
+
+/// Flatten a use tree into entries.
+pub fn flatten_use(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<UseEntry>) {
+    match tree {
+        syn::UseTree::Path(p) => {
+            prefix.push(p.ident.to_string());
+            flatten_use(&p.tree, prefix, out);
+            prefix.pop();
+        }
+        syn::UseTree::Name(n) => {
+            let name = n.ident.to_string();
+            if name == "self" {
+                if let Some(last) = prefix.last().cloned() {
+                    out.push(UseEntry { path: prefix.clone(), alias: Some(last) });
+                }
+            } else {
+                let mut path = prefix.clone();
+                path.push(name.clone());
+                out.push(UseEntry { path, alias: Some(name) });
+            }
+        }
+        syn::UseTree::Rename(r) => {
+            let name = r.ident.to_string();
+            let mut path = prefix.clone();
+            if name != "self" {
+                path.push(name);
+            }
+            let alias = r.rename.to_string();
+            if alias != "_" {
+                out.push(UseEntry { path, alias: Some(alias) });
+            }
+        }
+        syn::UseTree::Glob(_) => out.push(UseEntry { path: prefix.clone(), alias: None }),
+        syn::UseTree::Group(g) => {
+            for t in &g.items {
+                flatten_use(t, prefix, out);
+            }
+        }
+    }
+}
