@@ -7,8 +7,7 @@
 //! line/column spans. Everything else (types' layouts, lifetimes, generics'
 //! details) is dropped.
 
-use datagate_spec::attr::{AllowAttr, ConsentAttr, DeclassifyAttr, SinkAttr, SourceAttr};
-use datagate_spec::Name;
+use datagate_spec::Code;
 
 /// A 1-based line/column position (column counted in chars).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -24,6 +23,56 @@ pub struct Span {
     pub hi: Pos,
 }
 
+/// A name written in an annotation (the `Send` twin of `datagate_spec::Name`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name {
+    pub text: String,
+    /// Written as a string literal: a custom name checked against the policy.
+    pub custom: bool,
+    pub span: Span,
+}
+
+/// `#[datagate::sink(..)]`.
+#[derive(Debug, Clone)]
+pub struct SinkAttr {
+    pub to: Vec<Name>,
+    pub purposes: Vec<Name>,
+    pub args: Option<Vec<Name>>,
+    pub span: Span,
+}
+
+/// `#[datagate::source(..)]`.
+#[derive(Debug, Clone)]
+pub struct SourceAttr {
+    pub categories: Vec<Name>,
+    pub span: Span,
+}
+
+/// `#[datagate::consent_check(..)]` or `#[consent(..)]`.
+#[derive(Debug, Clone)]
+pub struct ConsentAttr {
+    pub to: Vec<Name>,
+    pub purposes: Vec<Name>,
+    pub categories: Option<Vec<Name>>,
+    pub span: Span,
+}
+
+/// `#[datagate::declassify(..)]`.
+#[derive(Debug, Clone)]
+pub struct DeclassifyAttr {
+    pub categories: Vec<Name>,
+    pub reason: String,
+    pub span: Span,
+}
+
+/// `#[datagate::allow(..)]`.
+#[derive(Debug, Clone)]
+pub struct AllowAttr {
+    pub codes: Vec<Code>,
+    pub reason: String,
+    pub span: Span,
+}
+
 /// A lowered file: its items and the problems found while lowering.
 #[derive(Debug, Default)]
 pub struct FileIr {
@@ -35,7 +84,7 @@ pub struct FileIr {
 /// Something wrong with the input that the analysis reports.
 #[derive(Debug, Clone)]
 pub struct Problem {
-    pub code: datagate_spec::Code,
+    pub code: Code,
     pub span: Span,
     pub message: String,
 }
@@ -116,10 +165,10 @@ pub struct EnumDef {
 /// The datagate annotations on a function.
 #[derive(Debug, Default)]
 pub struct FnAnnotations {
-    pub sink: Option<(SinkAttr, Span)>,
-    pub source: Option<(SourceAttr, Span)>,
-    pub consent_check: Option<(ConsentAttr, Span)>,
-    pub declassify: Option<(DeclassifyAttr, Span)>,
+    pub sink: Option<SinkAttr>,
+    pub source: Option<SourceAttr>,
+    pub consent_check: Option<ConsentAttr>,
+    pub declassify: Option<DeclassifyAttr>,
     pub allow: Vec<AllowAttr>,
 }
 

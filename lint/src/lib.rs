@@ -5,3 +5,7 @@ pub mod findings;
 pub mod policy;
 pub mod ir;
 pub mod lower;
+pub mod discover;
+pub mod parse;
+
+pub use parse::{parse_only, ParseStats};

@@ -119,12 +119,12 @@ impl Lower {
         }
     }
 
-    fn allows(&mut self, attrs: &[syn::Attribute]) -> Vec<attr::AllowAttr> {
+    fn allows(&mut self, attrs: &[syn::Attribute]) -> Vec<AllowAttr> {
         let mut out = Vec::new();
         for a in attrs {
             if let Some(DgAttr::Allow) = self.dg_attr(a) {
                 match attr::parse_allow(Self::attr_tokens(a), a.span()) {
-                    Ok(x) => out.push(x),
+                    Ok(x) => out.push(allow(x, sp(a))),
                     Err(e) => self.problem_from_syn(e),
                 }
             }
@@ -141,23 +141,33 @@ impl Lower {
             let at = sp(a);
             match kind {
                 DgAttr::Sink => match attr::parse_sink(toks, span) {
-                    Ok(x) => ann.sink = Some((x, at)),
+                    Ok(x) => {
+                        ann.sink = Some(SinkAttr {
+                            to: names(x.to),
+                            purposes: names(x.purposes),
+                            args: x.args.map(names),
+                            span: at,
+                        })
+                    }
                     Err(e) => self.problem_from_syn(e),
                 },
                 DgAttr::Source => match attr::parse_source(toks, span) {
-                    Ok(x) => ann.source = Some((x, at)),
+                    Ok(x) => ann.source = Some(SourceAttr { categories: names(x.categories), span: at }),
                     Err(e) => self.problem_from_syn(e),
                 },
                 DgAttr::ConsentCheck => match attr::parse_consent(toks, span, "consent_check") {
-                    Ok(x) => ann.consent_check = Some((x, at)),
+                    Ok(x) => ann.consent_check = Some(consent(x, at)),
                     Err(e) => self.problem_from_syn(e),
                 },
                 DgAttr::Declassify => match attr::parse_declassify(toks, span) {
-                    Ok(x) => ann.declassify = Some((x, at)),
+                    Ok(x) => {
+                        ann.declassify =
+                            Some(DeclassifyAttr { categories: names(x.categories), reason: x.reason, span: at })
+                    }
                     Err(e) => self.problem_from_syn(e),
                 },
                 DgAttr::Allow => match attr::parse_allow(toks, span) {
-                    Ok(x) => ann.allow.push(x),
+                    Ok(x) => ann.allow.push(allow(x, at)),
                     Err(e) => self.problem_from_syn(e),
                 },
             }
@@ -165,12 +175,12 @@ impl Lower {
         ann
     }
 
-    fn personal(&mut self, attrs: &[syn::Attribute]) -> Vec<datagate_spec::Name> {
+    fn personal(&mut self, attrs: &[syn::Attribute]) -> Vec<Name> {
         let mut out = Vec::new();
         for a in attrs {
             if a.path().is_ident("personal") {
                 match attr::parse_personal(Self::attr_tokens(a), a.span()) {
-                    Ok(p) => out.extend(p.categories),
+                    Ok(p) => out.extend(names(p.categories)),
                     Err(e) => self.problem_from_syn(e),
                 }
             }
@@ -178,10 +188,10 @@ impl Lower {
         out
     }
 
-    fn consent_field(&mut self, attrs: &[syn::Attribute]) -> Option<attr::ConsentAttr> {
+    fn consent_field(&mut self, attrs: &[syn::Attribute]) -> Option<ConsentAttr> {
         let a = attrs.iter().find(|a| a.path().is_ident("consent"))?;
         match attr::parse_consent(Self::attr_tokens(a), a.span(), "consent") {
-            Ok(c) => Some(c),
+            Ok(c) => Some(consent(c, sp(a))),
             Err(e) => {
                 self.problem_from_syn(e);
                 None
@@ -726,6 +736,20 @@ fn is_separator(cur: &[TokenTree], p: &proc_macro2::Punct) -> bool {
         '>' => matches!(cur.last(), Some(TokenTree::Punct(q)) if q.as_char() == '='),
         _ => false,
     }
+}
+
+fn names(v: Vec<datagate_spec::Name>) -> Vec<Name> {
+    v.into_iter()
+        .map(|n| Name { custom: n.kind == datagate_spec::NameKind::Custom, span: span_of(n.span), text: n.text })
+        .collect()
+}
+
+fn consent(c: attr::ConsentAttr, span: Span) -> ConsentAttr {
+    ConsentAttr { to: names(c.to), purposes: names(c.purposes), categories: c.categories.map(names), span }
+}
+
+fn allow(a: attr::AllowAttr, span: Span) -> AllowAttr {
+    AllowAttr { codes: a.codes.into_iter().map(|(c, _)| c).collect(), reason: a.reason, span }
 }
 
 fn span_from(lo: Span, whole: Span) -> Span {

@@ -1,0 +1,345 @@
+//! Parsing: read every module file of every target, in parallel, following
+//! `mod` declarations (with `#[path]` and inline modules), and lower each
+//! file to IR on the thread that parsed it.
+//!
+//! A file that cannot be read or parsed becomes a `parse-error` problem with
+//! its path and, where known, a span: never a silent skip.
+
+use crate::discover::{TargetKind, Workspace};
+use crate::ir::{FileIr, Pos, Problem, Span};
+use crate::lower;
+use datagate_spec::Code;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Files deeper in brackets than this are not handed to syn, whose recursive
+/// descent would otherwise risk the stack.
+pub const MAX_NESTING: usize = 256;
+
+/// One crate (target) being analysed.
+#[derive(Debug, Clone)]
+pub struct CrateInfo {
+    pub name: String,
+    pub kind: TargetKind,
+    pub package: String,
+}
+
+/// A source file that was read.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Workspace-relative, `/`-separated.
+    pub rel: String,
+    pub text: Arc<str>,
+}
+
+/// A parsed and lowered module file.
+#[derive(Debug)]
+pub struct ParsedModule {
+    pub krate: usize,
+    /// Module path inside the crate (empty for the crate root).
+    pub module: Vec<String>,
+    pub file: usize,
+    pub ir: FileIr,
+}
+
+/// A problem in a file (or a file that could not be read).
+#[derive(Debug, Clone)]
+pub struct FileProblem {
+    pub file: String,
+    pub problem: Problem,
+}
+
+/// Everything parsing produced, in a deterministic order.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub crates: Vec<CrateInfo>,
+    pub files: Vec<SourceFile>,
+    pub modules: Vec<ParsedModule>,
+    pub problems: Vec<FileProblem>,
+}
+
+impl Parsed {
+    pub fn lines(&self) -> usize {
+        self.modules.iter().map(|m| m.ir.lines).sum()
+    }
+}
+
+/// Counts from a parse-only run (the benchmark's floor).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ParseStats {
+    pub files: usize,
+    pub lines: usize,
+    pub errors: usize,
+}
+
+struct Task {
+    krate: usize,
+    module: Vec<String>,
+    path: PathBuf,
+    /// Directory where `mod x;` children of this file live.
+    child_dir: PathBuf,
+    /// The `mod` declaration that led here: (file, span).
+    decl: Option<(String, Span)>,
+}
+
+struct Shared<'a> {
+    ws: &'a Workspace,
+    root: PathBuf,
+    lower: bool,
+    seen: Mutex<HashSet<(usize, PathBuf)>>,
+    out: Mutex<Vec<(String, Arc<str>, usize, Vec<String>, Option<FileIr>)>>,
+    problems: Mutex<Vec<FileProblem>>,
+}
+
+/// Parse every target of the workspace and lower it to IR.
+pub fn parse_workspace(ws: &Workspace) -> Parsed {
+    let (crates, files, modules, problems) = walk(ws, true);
+    Parsed { crates, files, modules, problems }
+}
+
+/// Read and parse the same files as [`parse_workspace`], on the same
+/// threads, and do nothing else: the benchmark's floor.
+pub fn parse_only(ws: &Workspace) -> ParseStats {
+    let (_, files, modules, problems) = walk(ws, false);
+    ParseStats {
+        files: files.len(),
+        lines: files.iter().map(|f| line_count(&f.text)).sum(),
+        errors: problems.len() + modules.iter().filter(|m| !m.ir.problems.is_empty()).count(),
+    }
+}
+
+fn line_count(text: &str) -> usize {
+    text.lines().count()
+}
+
+type WalkResult = (Vec<CrateInfo>, Vec<SourceFile>, Vec<ParsedModule>, Vec<FileProblem>);
+
+fn walk(ws: &Workspace, lower: bool) -> WalkResult {
+    let root = std::fs::canonicalize(&ws.root).unwrap_or_else(|_| ws.root.clone());
+    let crates: Vec<CrateInfo> = ws
+        .targets()
+        .map(|(p, t)| CrateInfo { name: t.crate_name.clone(), kind: t.kind, package: p.name.clone() })
+        .collect();
+    let shared = Shared {
+        ws,
+        root,
+        lower,
+        seen: Mutex::new(HashSet::new()),
+        out: Mutex::new(Vec::new()),
+        problems: Mutex::new(Vec::new()),
+    };
+    rayon::scope(|s| {
+        for (i, (_, t)) in ws.targets().enumerate() {
+            let child_dir = t.root_file.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+            let task = Task { krate: i, module: Vec::new(), path: t.root_file.clone(), child_dir, decl: None };
+            let sh = &shared;
+            s.spawn(move |s| run_task(s, sh, task));
+        }
+    });
+    let mut out = shared.out.into_inner().unwrap_or_else(|e| e.into_inner());
+    out.sort_by(|a, b| (&a.0, a.2, &a.3).cmp(&(&b.0, b.2, &b.3)));
+    let mut files: Vec<SourceFile> = Vec::new();
+    let mut modules = Vec::new();
+    for (rel, text, krate, module, ir) in out {
+        let file = match files.iter().rposition(|f| f.rel == rel) {
+            Some(i) => i,
+            None => {
+                files.push(SourceFile { rel, text });
+                files.len() - 1
+            }
+        };
+        if let Some(ir) = ir {
+            modules.push(ParsedModule { krate, module, file, ir });
+        }
+    }
+    let mut problems = shared.problems.into_inner().unwrap_or_else(|e| e.into_inner());
+    problems.sort_by(|a, b| (&a.file, a.problem.span, &a.problem.message).cmp(&(&b.file, b.problem.span, &b.problem.message)));
+    problems.dedup_by(|a, b| a.file == b.file && a.problem.span == b.problem.span && a.problem.message == b.problem.message);
+    (crates, files, modules, problems)
+}
+
+fn report(sh: &Shared<'_>, file: String, span: Span, message: String) {
+    let p = FileProblem { file, problem: Problem { code: Code::ParseError, span, message } };
+    sh.problems.lock().unwrap_or_else(|e| e.into_inner()).push(p);
+}
+
+fn run_task<'s>(s: &rayon::Scope<'s>, sh: &'s Shared<'s>, task: Task) {
+    let rel = sh.ws.relative(&task.path);
+    let (decl_file, decl_span) = task.decl.clone().unwrap_or_else(|| (rel.clone(), Span::default()));
+    let canon = match std::fs::canonicalize(&task.path) {
+        Ok(c) => c,
+        Err(e) => {
+            report(sh, decl_file, decl_span, format!("cannot read `{rel}`: {e}"));
+            return;
+        }
+    };
+    if !canon.starts_with(&sh.root) {
+        report(
+            sh,
+            decl_file,
+            decl_span,
+            format!("module file `{rel}` is outside the workspace (resolves to `{}`); datagate does not read it", canon.display()),
+        );
+        return;
+    }
+    if !sh.seen.lock().unwrap_or_else(|e| e.into_inner()).insert((task.krate, canon.clone())) {
+        return;
+    }
+    let bytes = match std::fs::read(&canon) {
+        Ok(b) => b,
+        Err(e) => {
+            report(sh, rel.clone(), Span::default(), format!("cannot read `{rel}`: {e}"));
+            return;
+        }
+    };
+    let text: Arc<str> = match String::from_utf8(bytes) {
+        Ok(t) => Arc::from(t),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let prefix = &e.as_bytes()[..at];
+            let line = prefix.iter().filter(|b| **b == b'\n').count() as u32 + 1;
+            let col = prefix.iter().rev().take_while(|b| **b != b'\n').count() as u32 + 1;
+            report(sh, rel.clone(), Span { lo: Pos { line, col }, hi: Pos { line, col } }, format!("`{rel}` is not valid UTF-8 (byte {at})"));
+            return;
+        }
+    };
+    let lines = line_count(&text);
+    if let Some(pos) = too_deep(&text) {
+        report(sh, rel.clone(), Span { lo: pos, hi: pos }, format!("brackets nested deeper than {MAX_NESTING} levels; datagate does not analyse this file"));
+        sh.out.lock().unwrap_or_else(|e| e.into_inner()).push((rel, text, task.krate, task.module, None));
+        return;
+    }
+    let file = match syn::parse_file(&text) {
+        Ok(f) => f,
+        Err(e) => {
+            let span = lower::span_of(e.span());
+            report(sh, rel.clone(), span, format!("cannot parse `{rel}`: {e}"));
+            sh.out.lock().unwrap_or_else(|e| e.into_inner()).push((rel, text, task.krate, task.module, None));
+            return;
+        }
+    };
+    let mut children = Vec::new();
+    collect_mods(&file.items, &task.module, &task.child_dir, &task.path, &mut children);
+    let ir = sh.lower.then(|| lower::lower_file(&file, lines));
+    drop(file);
+    sh.out.lock().unwrap_or_else(|e| e.into_inner()).push((rel.clone(), text, task.krate, task.module.clone(), ir));
+    for (module, path, child_dir, span) in children {
+        let t = Task { krate: task.krate, module, path, child_dir, decl: Some((rel.clone(), span)) };
+        s.spawn(move |s| run_task(s, sh, t));
+    }
+}
+
+/// Out-of-line module declarations of a file: (module path, file, its child dir, span).
+fn collect_mods(
+    items: &[syn::Item],
+    module: &[String],
+    dir: &Path,
+    this_file: &Path,
+    out: &mut Vec<(Vec<String>, PathBuf, PathBuf, Span)>,
+) {
+    for item in items {
+        let syn::Item::Mod(m) = item else { continue };
+        let name = m.ident.to_string();
+        let mut path_mod = module.to_vec();
+        path_mod.push(name.clone());
+        let path_attr = m.attrs.iter().find(|a| a.path().is_ident("path")).and_then(|a| match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        });
+        match &m.content {
+            Some((_, inner)) => {
+                let sub = match &path_attr {
+                    Some(p) => dir.join(p),
+                    None => dir.join(&name),
+                };
+                collect_mods(inner, &path_mod, &sub, this_file, out);
+            }
+            None => {
+                let span = lower::span_of(syn::spanned::Spanned::span(&m.ident));
+                let (file, child_dir) = match &path_attr {
+                    Some(p) => {
+                        let base = if module_owns_dir(this_file) || dir != this_file.parent().unwrap_or(dir) {
+                            dir.to_path_buf()
+                        } else {
+                            this_file.parent().map_or_else(|| dir.to_path_buf(), Path::to_path_buf)
+                        };
+                        let f = base.join(p);
+                        let cd = f.parent().map_or_else(|| base.clone(), Path::to_path_buf);
+                        (f, cd)
+                    }
+                    None => {
+                        let flat = dir.join(format!("{name}.rs"));
+                        let nested = dir.join(&name).join("mod.rs");
+                        if flat.is_file() || !nested.is_file() {
+                            (flat, dir.join(&name))
+                        } else {
+                            (nested, dir.join(&name))
+                        }
+                    }
+                };
+                // A `#[path]` file that is not `mod.rs` still nests its
+                // children in a directory named after the module.
+                let child_dir = if path_attr.is_some() && !module_owns_dir(&file) {
+                    child_dir.join(file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default())
+                } else {
+                    child_dir
+                };
+                out.push((path_mod, file, child_dir, span));
+            }
+        }
+    }
+}
+
+fn module_owns_dir(file: &Path) -> bool {
+    matches!(file.file_name().and_then(|n| n.to_str()), Some("mod.rs" | "lib.rs" | "main.rs"))
+}
+
+/// The position where bracket nesting first exceeds [`MAX_NESTING`], ignoring
+/// brackets in strings, chars and comments only roughly (a false alarm needs
+/// hundreds of unbalanced brackets in literals).
+fn too_deep(text: &str) -> Option<Pos> {
+    let mut depth = 0usize;
+    let (mut line, mut col) = (1u32, 0u32);
+    for c in text.chars() {
+        col += 1;
+        match c {
+            '\n' => {
+                line += 1;
+                col = 0;
+            }
+            '(' | '[' | '{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(Pos { line, col });
+                }
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::{discover, DiscoverOptions};
+
+    #[test]
+    fn parses_this_workspace_following_mods() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let ws = discover(&DiscoverOptions { manifest_path: Some(dir.join("Cargo.toml")), ..Default::default() }).unwrap();
+        let ws = Workspace { packages: ws.packages.into_iter().filter(|p| p.name == "cargo-datagate").collect(), ..ws };
+        let parsed = parse_workspace(&ws);
+        let rels: Vec<&str> = parsed.files.iter().map(|f| f.rel.as_str()).collect();
+        assert!(rels.contains(&"lint/src/parse.rs"), "{rels:?}");
+        assert!(rels.contains(&"lint/src/lower.rs"), "{rels:?}");
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        let stats = parse_only(&ws);
+        assert_eq!(stats.files, parsed.files.len());
+    }
+}
