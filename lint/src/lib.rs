@@ -3,6 +3,8 @@
 
 pub mod findings;
 pub mod policy;
+pub mod cats;
+pub mod index;
 pub mod ir;
 pub mod lower;
 pub mod discover;

@@ -1,0 +1,683 @@
+//! Index and resolve: the module tree of every crate, the items in it, and
+//! name resolution without compiling (`use` trees with globs, renames,
+//! `self`/`super`/`crate`, re-exports, impl blocks to their types, trait
+//! impls to their traits, `Self`). Anything that does not resolve inside the
+//! workspace resolves to an external path (`fb_marketing::Client::send`),
+//! which is how policy `[[sinks]]` and `[[sources]]` match.
+
+use crate::ir::{AllowAttr, EnumDef, FieldDef, FnDef, Item, StructDef, TraitDef, TyRef, UseEntry};
+use crate::parse::Parsed;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub type ModId = usize;
+pub type AdtId = usize;
+pub type FnId = usize;
+pub type TraitId = usize;
+
+#[derive(Debug, Clone, Copy)]
+pub enum Def<'p> {
+    Mod(ModId),
+    Adt(AdtId),
+    Fn(FnId),
+    Trait(TraitId),
+    Alias(&'p TyRef, ModId),
+}
+
+#[derive(Debug, Default)]
+pub struct Module<'p> {
+    pub krate: usize,
+    pub path: Vec<String>,
+    /// The file that declares the module's items (for inline modules, the
+    /// file holding them).
+    pub file: usize,
+    pub parent: Option<ModId>,
+    pub names: HashMap<String, Vec<Def<'p>>>,
+    pub uses: Vec<&'p UseEntry>,
+    pub allow: Vec<&'p AllowAttr>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum AdtKind<'p> {
+    Struct(&'p StructDef),
+    Enum(&'p EnumDef),
+}
+
+#[derive(Debug)]
+pub struct Adt<'p> {
+    pub name: String,
+    pub module: ModId,
+    pub path: String,
+    pub kind: AdtKind<'p>,
+}
+
+impl<'p> Adt<'p> {
+    pub fn file(&self, ix: &Index<'_>) -> usize {
+        ix.modules[self.module].file
+    }
+
+    /// The fields of a struct, or of the named variant of an enum (or of every
+    /// variant when `variant` is `None`).
+    pub fn fields(&self, variant: Option<&str>) -> Vec<&'p FieldDef> {
+        match self.kind {
+            AdtKind::Struct(s) => s.fields.iter().collect(),
+            AdtKind::Enum(e) => e
+                .variants
+                .iter()
+                .filter(|v| variant.is_none_or(|n| v.name == n))
+                .flat_map(|v| v.fields.iter())
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    Free,
+    /// A method in `impl Type` or `impl Trait for Type`.
+    Impl { adt: Option<AdtId>, trait_: Option<TraitId> },
+    /// A method declared in a trait (maybe with a default body).
+    TraitDecl(TraitId),
+}
+
+#[derive(Debug)]
+pub struct FnInfo<'p> {
+    pub def: &'p FnDef,
+    pub module: ModId,
+    pub owner: Owner,
+    /// `crate::module::Type::name`, for messages and fingerprints.
+    pub path: String,
+    /// The resolved `Self` type of the enclosing impl or trait.
+    pub self_ty: Option<Ty>,
+    /// `allow` attributes on the function and every enclosing item.
+    pub allows: Vec<&'p AllowAttr>,
+    /// Generic parameters of the enclosing impl.
+    pub impl_generics: &'p [String],
+}
+
+#[derive(Debug)]
+pub struct TraitInfo<'p> {
+    pub name: String,
+    pub module: ModId,
+    pub path: String,
+    pub def: &'p TraitDef,
+    /// Method name → its declaration.
+    pub decls: HashMap<String, FnId>,
+    /// Method name → every impl of it.
+    pub impls: HashMap<String, Vec<FnId>>,
+}
+
+/// A resolved type, as far as the analysis needs one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Ty {
+    Adt(AdtId, Vec<Ty>),
+    /// A type outside the workspace, by full path, with its generic arguments.
+    Ext(Arc<str>, Vec<Ty>),
+    Tuple(Vec<Ty>),
+    Slice(Box<Ty>),
+    /// An iterator over these elements.
+    Iter(Box<Ty>),
+    /// `dyn Trait`, `impl Trait` or a generic bounded by these traits.
+    Dyn(Vec<TraitId>),
+    Unknown,
+}
+
+impl Ty {
+    /// The last segment of an external type's path (`Vec`, `HashMap`).
+    pub fn ext_name(&self) -> Option<&str> {
+        match self {
+            Ty::Ext(p, _) => Some(p.rsplit("::").next().unwrap_or(p)),
+            _ => None,
+        }
+    }
+
+    /// The element type when iterated.
+    pub fn elem(&self) -> Ty {
+        match self {
+            Ty::Slice(t) | Ty::Iter(t) => (**t).clone(),
+            Ty::Ext(_, args) => match (self.ext_name(), args.as_slice()) {
+                (Some("HashMap" | "BTreeMap" | "IndexMap"), [k, v]) => Ty::Tuple(vec![k.clone(), v.clone()]),
+                (_, [t, ..]) => t.clone(),
+                _ => Ty::Unknown,
+            },
+            _ => Ty::Unknown,
+        }
+    }
+
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Ty::Unknown)
+    }
+}
+
+/// What a path resolves to.
+#[derive(Debug, Clone)]
+pub enum Res<'p> {
+    Mod(ModId),
+    Adt(AdtId),
+    Variant(AdtId, String),
+    Fn(FnId),
+    /// Several workspace functions (an associated function in several impls).
+    Fns(Vec<FnId>),
+    Trait(TraitId),
+    Alias(&'p TyRef, ModId),
+    /// Outside the workspace: the full path.
+    Ext(String),
+    None,
+}
+
+/// Wrapper types that are transparent to the analysis.
+const TRANSPARENT: &[&str] = &["Box", "Rc", "Arc", "Cow", "RefCell", "Cell", "Mutex", "RwLock", "Pin", "ManuallyDrop"];
+
+#[derive(Debug, Default)]
+pub struct Index<'p> {
+    pub modules: Vec<Module<'p>>,
+    pub adts: Vec<Adt<'p>>,
+    pub fns: Vec<FnInfo<'p>>,
+    pub traits: Vec<TraitInfo<'p>>,
+    /// Root module of each crate (by crate index).
+    pub crate_roots: Vec<ModId>,
+    /// Library crates by the name code uses for them.
+    pub crate_by_name: HashMap<String, ModId>,
+    /// Methods (and associated functions) of each type, by name.
+    pub methods_by_adt: HashMap<AdtId, HashMap<String, Vec<FnId>>>,
+    /// Every function with a receiver, by (name, arity including the receiver).
+    pub methods_by_name: HashMap<(String, usize), Vec<FnId>>,
+    /// Field name → every (type, field) with that name, for fields read on values of unknown type.
+    pub fields_by_name: HashMap<String, Vec<(AdtId, &'p FieldDef)>>,
+    mod_by_path: HashMap<(usize, Vec<String>), ModId>,
+}
+
+struct PendingImpl<'p> {
+    module: ModId,
+    def: &'p crate::ir::ImplDef,
+    allows: Vec<&'p AllowAttr>,
+}
+
+impl<'p> Index<'p> {
+    pub fn build(parsed: &'p Parsed) -> Index<'p> {
+        let mut ix = Index::default();
+        for (k, c) in parsed.crates.iter().enumerate() {
+            let root = ix.module_for(k, &[], 0);
+            ix.crate_roots.push(root);
+            if matches!(c.kind, crate::discover::TargetKind::Lib) {
+                ix.crate_by_name.entry(c.name.clone()).or_insert(root);
+            }
+        }
+        let mut pending = Vec::new();
+        for pm in &parsed.modules {
+            let m = ix.module_for(pm.krate, &pm.module, pm.file);
+            ix.modules[m].file = pm.file;
+            let allows: Vec<&AllowAttr> = ix.inherited_allows(m);
+            ix.add_items(m, &pm.ir.items, pm.file, &allows, &mut pending);
+        }
+        // Binaries, tests and examples see their package's library by name.
+        for (k, c) in parsed.crates.iter().enumerate() {
+            if !matches!(c.kind, crate::discover::TargetKind::Lib) {
+                let lib = parsed.crates.iter().position(|o| o.package == c.package && matches!(o.kind, crate::discover::TargetKind::Lib));
+                if let Some(lib) = lib {
+                    let lib_root = ix.crate_roots[lib];
+                    let own_root = ix.crate_roots[k];
+                    let lib_name = parsed.crates[lib].name.clone();
+                    ix.modules[own_root].names.entry(lib_name).or_default().push(Def::Mod(lib_root));
+                }
+            }
+        }
+        for p in pending {
+            ix.add_impl(p);
+        }
+        for a in 0..ix.adts.len() {
+            for f in ix.adts[a].fields(None) {
+                ix.fields_by_name.entry(f.name.clone()).or_default().push((a, f));
+            }
+        }
+        ix
+    }
+
+    fn inherited_allows(&self, mut m: ModId) -> Vec<&'p AllowAttr> {
+        let mut out = Vec::new();
+        loop {
+            out.extend(self.modules[m].allow.iter().copied());
+            match self.modules[m].parent {
+                Some(p) => m = p,
+                None => return out,
+            }
+        }
+    }
+
+    fn module_for(&mut self, krate: usize, path: &[String], file: usize) -> ModId {
+        if let Some(&m) = self.mod_by_path.get(&(krate, path.to_vec())) {
+            return m;
+        }
+        let parent = match path.split_last() {
+            Some((_, parent)) => Some(self.module_for(krate, parent, file)),
+            None => None,
+        };
+        let id = self.modules.len();
+        self.modules.push(Module { krate, path: path.to_vec(), file, parent, ..Default::default() });
+        self.mod_by_path.insert((krate, path.to_vec()), id);
+        if let (Some(p), Some(name)) = (parent, path.last()) {
+            self.modules[p].names.entry(name.clone()).or_default().push(Def::Mod(id));
+        }
+        id
+    }
+
+    /// `crate::a::b` for a module.
+    pub fn mod_display(&self, m: ModId, crate_names: &[String]) -> String {
+        let md = &self.modules[m];
+        let mut s = crate_names.get(md.krate).cloned().unwrap_or_default();
+        for p in &md.path {
+            s.push_str("::");
+            s.push_str(p);
+        }
+        s
+    }
+
+    fn display_base(&self, m: ModId) -> String {
+        self.modules[m].path.join("::")
+    }
+
+    fn join(base: &str, name: &str) -> String {
+        if base.is_empty() {
+            name.to_string()
+        } else {
+            format!("{base}::{name}")
+        }
+    }
+
+    fn add_items(&mut self, m: ModId, items: &'p [Item], file: usize, allows: &[&'p AllowAttr], pending: &mut Vec<PendingImpl<'p>>) {
+        let base = self.display_base(m);
+        for item in items {
+            match item {
+                Item::Mod(md) => {
+                    if let Some(inner) = &md.inline {
+                        let mut path = self.modules[m].path.clone();
+                        path.push(md.name.clone());
+                        let krate = self.modules[m].krate;
+                        let sub = self.module_for(krate, &path, file);
+                        self.modules[sub].file = file;
+                        self.modules[sub].allow.extend(md.allow.iter());
+                        let mut a = allows.to_vec();
+                        a.extend(md.allow.iter());
+                        self.add_items(sub, inner, file, &a, pending);
+                    } else {
+                        let mut path = self.modules[m].path.clone();
+                        path.push(md.name.clone());
+                        let krate = self.modules[m].krate;
+                        let sub = self.module_for(krate, &path, file);
+                        self.modules[sub].allow.extend(md.allow.iter());
+                    }
+                }
+                Item::Use(entries) => self.modules[m].uses.extend(entries.iter()),
+                Item::Struct(s) => {
+                    let id = self.adts.len();
+                    self.adts.push(Adt { name: s.name.clone(), module: m, path: Self::join(&base, &s.name), kind: AdtKind::Struct(s) });
+                    self.modules[m].names.entry(s.name.clone()).or_default().push(Def::Adt(id));
+                }
+                Item::Enum(e) => {
+                    let id = self.adts.len();
+                    self.adts.push(Adt { name: e.name.clone(), module: m, path: Self::join(&base, &e.name), kind: AdtKind::Enum(e) });
+                    self.modules[m].names.entry(e.name.clone()).or_default().push(Def::Adt(id));
+                }
+                Item::Fn(f) => {
+                    let id = self.push_fn(f, m, Owner::Free, Self::join(&base, &f.name), None, allows, &[]);
+                    self.modules[m].names.entry(f.name.clone()).or_default().push(Def::Fn(id));
+                }
+                Item::Trait(t) => {
+                    let tid = self.traits.len();
+                    self.traits.push(TraitInfo {
+                        name: t.name.clone(),
+                        module: m,
+                        path: Self::join(&base, &t.name),
+                        def: t,
+                        decls: HashMap::new(),
+                        impls: HashMap::new(),
+                    });
+                    self.modules[m].names.entry(t.name.clone()).or_default().push(Def::Trait(tid));
+                    let mut a = allows.to_vec();
+                    a.extend(t.allow.iter());
+                    for f in &t.items {
+                        let path = format!("{}::{}", Self::join(&base, &t.name), f.name);
+                        let id = self.push_fn(f, m, Owner::TraitDecl(tid), path, Some(Ty::Dyn(vec![tid])), &a, &[]);
+                        self.traits[tid].decls.insert(f.name.clone(), id);
+                    }
+                }
+                Item::Impl(i) => {
+                    let mut a = allows.to_vec();
+                    a.extend(i.allow.iter());
+                    pending.push(PendingImpl { module: m, def: i, allows: a });
+                }
+                Item::Alias { name, ty } => {
+                    self.modules[m].names.entry(name.clone()).or_default().push(Def::Alias(ty, m));
+                }
+                Item::ExternCrate { name, alias } => {
+                    if let Some(&root) = self.crate_by_name.get(name) {
+                        self.modules[m].names.entry(alias.clone()).or_default().push(Def::Mod(root));
+                    }
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_fn(
+        &mut self,
+        f: &'p FnDef,
+        module: ModId,
+        owner: Owner,
+        path: String,
+        self_ty: Option<Ty>,
+        allows: &[&'p AllowAttr],
+        impl_generics: &'p [String],
+    ) -> FnId {
+        let id = self.fns.len();
+        let mut a = allows.to_vec();
+        a.extend(f.ann.allow.iter());
+        if f.receiver.is_some() {
+            self.methods_by_name.entry((f.name.clone(), f.arity())).or_default().push(id);
+        }
+        self.fns.push(FnInfo { def: f, module, owner, path, self_ty, allows: a, impl_generics });
+        id
+    }
+
+    fn add_impl(&mut self, p: PendingImpl<'p>) {
+        let self_ty = self.resolve_ty(p.module, &p.def.self_ty, &[], None, &p.def.generics);
+        let adt = match &self_ty {
+            Ty::Adt(a, _) => Some(*a),
+            _ => None,
+        };
+        let trait_ = p.def.trait_path.as_ref().and_then(|tp| match self.resolve_path(p.module, tp, None) {
+            Res::Trait(t) => Some(t),
+            _ => None,
+        });
+        let type_name = match &p.def.self_ty {
+            TyRef::Path { segs, .. } => segs.last().cloned().unwrap_or_default(),
+            _ => "<impl>".to_string(),
+        };
+        let base = Self::join(&self.display_base(p.module), &type_name);
+        for f in &p.def.items {
+            let path = format!("{base}::{}", f.name);
+            let id = self.push_fn(f, p.module, Owner::Impl { adt, trait_ }, path, Some(self_ty.clone()), &p.allows, &p.def.generics);
+            if let Some(a) = adt {
+                self.methods_by_adt.entry(a).or_default().entry(f.name.clone()).or_default().push(id);
+            }
+            if let Some(t) = trait_ {
+                self.traits[t].impls.entry(f.name.clone()).or_default().push(id);
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------
+    // Name resolution
+
+    /// Resolve a path written in module `m`.
+    pub fn resolve_path(&self, m: ModId, segs: &[String], self_ty: Option<&Ty>) -> Res<'p> {
+        self.resolve_path_depth(m, segs, self_ty, 0)
+    }
+
+    fn resolve_path_depth(&self, m: ModId, segs: &[String], self_ty: Option<&Ty>, depth: u32) -> Res<'p> {
+        let Some((first, mut rest)) = segs.split_first() else { return Res::None };
+        if depth > 24 {
+            return Res::None;
+        }
+        let mut cur = match first.as_str() {
+            "crate" => Res::Mod(self.crate_roots.get(self.modules[m].krate).copied().unwrap_or(m)),
+            "self" => Res::Mod(m),
+            "super" => {
+                let mut mm = self.modules[m].parent.unwrap_or(m);
+                while rest.first().map(String::as_str) == Some("super") {
+                    mm = self.modules[mm].parent.unwrap_or(mm);
+                    rest = &rest[1..];
+                }
+                Res::Mod(mm)
+            }
+            "Self" => match self_ty {
+                Some(Ty::Adt(a, _)) => Res::Adt(*a),
+                Some(Ty::Dyn(t)) if t.len() == 1 => Res::Trait(t[0]),
+                _ => Res::Ext("Self".to_string()),
+            },
+            "::" => match rest.split_first() {
+                Some((c, r)) => {
+                    rest = r;
+                    match self.crate_by_name.get(c) {
+                        Some(&root) => Res::Mod(root),
+                        None => Res::Ext(c.clone()),
+                    }
+                }
+                None => return Res::None,
+            },
+            name => match self.lookup(m, name, rest.is_empty(), depth) {
+                Res::None => match self.crate_by_name.get(name) {
+                    Some(&root) => Res::Mod(root),
+                    None => Res::Ext(name.to_string()),
+                },
+                r => r,
+            },
+        };
+        for (i, seg) in rest.iter().enumerate() {
+            let last = i + 1 == rest.len();
+            cur = match cur {
+                Res::Mod(mm) => match self.lookup(mm, seg, last, depth) {
+                    Res::None => Res::None,
+                    r => r,
+                },
+                Res::Adt(a) => self.assoc(a, seg),
+                Res::Alias(t, am) => match self.resolve_ty(am, t, &[], None, &[]) {
+                    Ty::Adt(a, _) => self.assoc(a, seg),
+                    Ty::Ext(p, _) => Res::Ext(format!("{p}::{seg}")),
+                    _ => Res::None,
+                },
+                Res::Trait(t) => match self.traits[t].decls.get(seg) {
+                    Some(&f) => Res::Fn(f),
+                    None => Res::None,
+                },
+                Res::Ext(p) => Res::Ext(format!("{p}::{seg}")),
+                _ => Res::None,
+            };
+        }
+        cur
+    }
+
+    fn assoc(&self, a: AdtId, seg: &str) -> Res<'p> {
+        if let AdtKind::Enum(e) = self.adts[a].kind {
+            if e.variants.iter().any(|v| v.name == seg) {
+                return Res::Variant(a, seg.to_string());
+            }
+        }
+        match self.methods_by_adt.get(&a).and_then(|m| m.get(seg)) {
+            Some(fs) if fs.len() == 1 => Res::Fn(fs[0]),
+            Some(fs) => Res::Fns(fs.clone()),
+            None => Res::None,
+        }
+    }
+
+    /// Look a name up in a module: its items, its imports, its glob imports.
+    fn lookup(&self, m: ModId, name: &str, prefer_value: bool, depth: u32) -> Res<'p> {
+        if let Some(defs) = self.modules[m].names.get(name) {
+            let pick = if prefer_value {
+                defs.iter().find(|d| matches!(d, Def::Fn(_))).or_else(|| defs.first())
+            } else {
+                defs.iter().find(|d| !matches!(d, Def::Fn(_))).or_else(|| defs.first())
+            };
+            if let Some(d) = pick {
+                return match *d {
+                    Def::Mod(x) => Res::Mod(x),
+                    Def::Adt(x) => Res::Adt(x),
+                    Def::Fn(x) => Res::Fn(x),
+                    Def::Trait(x) => Res::Trait(x),
+                    Def::Alias(t, am) => Res::Alias(t, am),
+                };
+            }
+        }
+        for u in &self.modules[m].uses {
+            if u.alias.as_deref() == Some(name) {
+                return self.resolve_use(m, &u.path, depth + 1);
+            }
+        }
+        for u in &self.modules[m].uses {
+            if u.alias.is_none() {
+                match self.resolve_use(m, &u.path, depth + 1) {
+                    Res::Mod(g) if g != m && depth < 8 => match self.lookup(g, name, prefer_value, depth + 1) {
+                        Res::None => {}
+                        r => return r,
+                    },
+                    Res::Adt(a) => {
+                        if let Res::Variant(a, v) = self.assoc(a, name) {
+                            return Res::Variant(a, v);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Res::None
+    }
+
+    /// Resolve a `use` path (2018 rules: relative to the module, an extern
+    /// crate, or `crate`/`self`/`super`).
+    fn resolve_use(&self, m: ModId, path: &[String], depth: u32) -> Res<'p> {
+        if depth > 24 {
+            return Res::None;
+        }
+        self.resolve_path_depth(m, path, None, depth)
+    }
+
+    // -----------------------------------------------------------------------
+    // Types
+
+    /// Resolve a syntactic type in module `m`. `generics` are the bounds of
+    /// the function's generic parameters; `impl_generics` are the impl's.
+    pub fn resolve_ty(
+        &self,
+        m: ModId,
+        t: &TyRef,
+        generics: &[(String, Vec<Vec<String>>)],
+        self_ty: Option<&Ty>,
+        impl_generics: &[String],
+    ) -> Ty {
+        self.resolve_ty_depth(m, t, generics, self_ty, impl_generics, 0)
+    }
+
+    fn resolve_ty_depth(
+        &self,
+        m: ModId,
+        t: &TyRef,
+        generics: &[(String, Vec<Vec<String>>)],
+        self_ty: Option<&Ty>,
+        impl_generics: &[String],
+        depth: u32,
+    ) -> Ty {
+        if depth > 16 {
+            return Ty::Unknown;
+        }
+        let rec = |t: &TyRef| self.resolve_ty_depth(m, t, generics, self_ty, impl_generics, depth + 1);
+        match t {
+            TyRef::Path { segs, args } => {
+                if segs.len() == 1 {
+                    let name = &segs[0];
+                    if name == "Self" {
+                        return self_ty.cloned().unwrap_or(Ty::Unknown);
+                    }
+                    if let Some((_, bounds)) = generics.iter().find(|(g, _)| g == name) {
+                        return self.dyn_of(m, bounds);
+                    }
+                    if impl_generics.iter().any(|g| g == name) {
+                        return Ty::Unknown;
+                    }
+                }
+                let args: Vec<Ty> = args.iter().map(rec).collect();
+                match self.resolve_path(m, segs, self_ty) {
+                    Res::Adt(a) => Ty::Adt(a, args),
+                    Res::Alias(t, am) => self.resolve_ty_depth(am, t, &[], None, &[], depth + 1),
+                    Res::Trait(tr) => Ty::Dyn(vec![tr]),
+                    Res::Ext(p) => {
+                        let last = p.rsplit("::").next().unwrap_or(&p);
+                        if TRANSPARENT.contains(&last) && args.len() == 1 {
+                            return args.into_iter().next().unwrap_or(Ty::Unknown);
+                        }
+                        Ty::Ext(Arc::from(p.as_str()), args)
+                    }
+                    _ => Ty::Unknown,
+                }
+            }
+            TyRef::Ref(inner) => rec(inner),
+            TyRef::Tuple(v) => Ty::Tuple(v.iter().map(rec).collect()),
+            TyRef::Slice(e) => Ty::Slice(Box::new(rec(e))),
+            TyRef::Bounds(b) => self.dyn_of(m, b),
+            TyRef::Unknown => Ty::Unknown,
+        }
+    }
+
+    fn dyn_of(&self, m: ModId, bounds: &[Vec<String>]) -> Ty {
+        let traits: Vec<TraitId> = bounds
+            .iter()
+            .filter_map(|b| match self.resolve_path(m, b, None) {
+                Res::Trait(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        if traits.is_empty() {
+            // `impl Iterator<Item = T>` and friends: an iterator of unknown items.
+            if bounds.iter().any(|b| b.last().is_some_and(|s| s == "Iterator" || s == "IntoIterator")) {
+                return Ty::Iter(Box::new(Ty::Unknown));
+            }
+            Ty::Unknown
+        } else {
+            Ty::Dyn(traits)
+        }
+    }
+
+    /// The field definition of a type (struct or enum variant).
+    pub fn field(&self, a: AdtId, variant: Option<&str>, name: &str) -> Option<&'p FieldDef> {
+        self.adts[a].fields(variant).into_iter().find(|f| f.name == name)
+    }
+
+    /// The resolved type of a field of a type.
+    pub fn field_ty(&self, a: AdtId, variant: Option<&str>, name: &str, args: &[Ty]) -> Ty {
+        let Some(f) = self.field(a, variant, name) else { return Ty::Unknown };
+        let adt = &self.adts[a];
+        let generics: &[String] = match adt.kind {
+            AdtKind::Struct(s) => &s.generics,
+            AdtKind::Enum(e) => &e.generics,
+        };
+        // A field whose type is one of the type's generic parameters takes the argument.
+        if let TyRef::Path { segs, .. } = &f.ty {
+            if segs.len() == 1 {
+                if let Some(i) = generics.iter().position(|g| g == &segs[0]) {
+                    return args.get(i).cloned().unwrap_or(Ty::Unknown);
+                }
+            }
+        }
+        self.resolve_ty(adt.module, &f.ty, &[], Some(&Ty::Adt(a, args.to_vec())), generics)
+    }
+
+    /// Methods named `name` callable on a value of this type.
+    pub fn methods_of(&self, ty: &Ty, name: &str) -> Vec<FnId> {
+        match ty {
+            Ty::Adt(a, _) => {
+                let mut v = self.methods_by_adt.get(a).and_then(|m| m.get(name)).cloned().unwrap_or_default();
+                // A trait's default method, when the type implements the trait without overriding it.
+                if v.is_empty() {
+                    for t in &self.traits {
+                        if let Some(&d) = t.decls.get(name) {
+                            if t.impls.values().flatten().any(|&f| matches!(self.fns[f].owner, Owner::Impl { adt: Some(x), .. } if x == *a)) {
+                                v.push(d);
+                            }
+                        }
+                    }
+                }
+                v
+            }
+            Ty::Dyn(traits) => {
+                let mut v = Vec::new();
+                for &t in traits {
+                    if let Some(&d) = self.traits[t].decls.get(name) {
+                        v.push(d);
+                        v.extend(self.traits[t].impls.get(name).into_iter().flatten());
+                    }
+                }
+                v
+            }
+            _ => Vec::new(),
+        }
+    }
+}
