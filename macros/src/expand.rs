@@ -1,27 +1,20 @@
-//! Validation and (identity) expansion. Placeholder: validates arguments only.
+//! Expansion: the item unchanged (derives: nothing), preceded by the
+//! combined compile errors of every check that failed.
 
-use datagate_spec::attr;
-use proc_macro2::{Span, TokenStream};
+use crate::ast::Item;
+use crate::attr::{self, Kind};
+use crate::ctxt::Ctxt;
+use crate::valid;
+use proc_macro2::TokenStream;
+use syn::DeriveInput;
 
-#[derive(Clone, Copy)]
-pub enum Kind {
-    Source,
-    Sink,
-    ConsentCheck,
-    Declassify,
-    Allow,
-}
-
+/// An attribute macro: validate, then give the item back as written, so a
+/// mistake in an annotation never hides errors in the code it is on.
 pub fn attribute(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStream {
-    let span = Span::call_site();
-    let res = match kind {
-        Kind::Source => attr::parse_source(args, span).map(drop),
-        Kind::Sink => attr::parse_sink(args, span).map(drop),
-        Kind::ConsentCheck => attr::parse_consent(args, span, "consent_check").map(drop),
-        Kind::Declassify => attr::parse_declassify(args, span).map(drop),
-        Kind::Allow => attr::parse_allow(args, span).map(drop),
-    };
-    match res {
+    let mut cx = Ctxt::default();
+    let args = attr::args(&mut cx, kind, args);
+    valid::attribute(&mut cx, kind, &args, &Item::parse(item.clone()));
+    match cx.check() {
         Ok(()) => item,
         Err(e) => {
             let mut out = e.to_compile_error();
@@ -31,10 +24,24 @@ pub fn attribute(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStrea
     }
 }
 
-pub fn derive_personal(_input: TokenStream) -> TokenStream {
-    TokenStream::new()
+pub fn derive_personal(input: TokenStream) -> TokenStream {
+    derive(input, valid::personal)
 }
 
-pub fn derive_consent(_input: TokenStream) -> TokenStream {
-    TokenStream::new()
+pub fn derive_consent(input: TokenStream) -> TokenStream {
+    derive(input, valid::consent)
+}
+
+/// A derive: validate its helper attributes; it emits nothing else.
+fn derive(input: TokenStream, check: fn(&mut Ctxt, &DeriveInput)) -> TokenStream {
+    let input = match syn::parse2::<DeriveInput>(input) {
+        Ok(input) => input,
+        Err(e) => return e.to_compile_error(),
+    };
+    let mut cx = Ctxt::default();
+    check(&mut cx, &input);
+    match cx.check() {
+        Ok(()) => TokenStream::new(),
+        Err(e) => e.to_compile_error(),
+    }
 }

@@ -13,7 +13,7 @@
 //! against the policy).
 
 use crate::codes::Code;
-use crate::suggest::did_you_mean;
+use crate::suggest::{closest, did_you_mean, list};
 use crate::taxonomy;
 use proc_macro2::{Span, TokenStream};
 use syn::ext::IdentExt as _;
@@ -266,37 +266,51 @@ fn validate_name(errs: &mut Errors, raw: RawName, slot: Slot) -> Option<Name> {
     if ok {
         return Some(name);
     }
-    match slot {
-        Slot::Marking | Slot::Coverage => errs.push(
-            span,
-            format!(
-                "unknown category `{}`{}; write a custom category as a string literal: \"{}\"",
-                name.text,
-                did_you_mean(&name.text, taxonomy::category_like_names()),
-                name.text
-            ),
+    let (what, near) = match slot {
+        Slot::Marking | Slot::Coverage => (
+            "category",
+            closest(&name.text, taxonomy::category_like_names()),
         ),
-        Slot::Purpose => errs.push(
-            span,
-            format!(
-                "unknown purpose `{}`{}; write a custom purpose as a string literal: \"{}\"",
-                name.text,
-                did_you_mean(&name.text, taxonomy::PURPOSES.iter().map(|p| p.name)),
-                name.text
-            ),
+        Slot::Purpose => (
+            "purpose",
+            closest(&name.text, taxonomy::PURPOSES.iter().map(|p| p.name)),
         ),
-        _ => {}
-    }
+        _ => return None,
+    };
+    // A near miss is most likely a typo; anything else may be meant as a
+    // custom name, which is written as a string literal.
+    let hint = match near {
+        Some(near) => format!(", did you mean `{near}`?"),
+        None => format!(
+            "; a custom {what} is written as a string literal: \"{}\"",
+            name.text
+        ),
+    };
+    errs.push(span, format!("unknown {what} `{}`{hint}", name.text));
     None
+}
+
+/// Report the second and later occurrences of a name in one list.
+fn dedup(errs: &mut Errors, names: Vec<Name>, what: &str) -> Vec<Name> {
+    let mut out: Vec<Name> = Vec::with_capacity(names.len());
+    for name in names {
+        if out.iter().any(|n| n.text == name.text) {
+            errs.push(name.span, format!("duplicate {what} `{}`", name.text));
+        } else {
+            out.push(name);
+        }
+    }
+    out
 }
 
 fn names(errs: &mut Errors, value: RawValue, slot: Slot, what: &str) -> Vec<Name> {
     let span = value.span();
-    let out: Vec<Name> = value
+    let valid: Vec<Name> = value
         .names()
         .into_iter()
         .filter_map(|n| validate_name(errs, n, slot))
         .collect();
+    let out = dedup(errs, valid, what);
     if out.is_empty() && errs.0.is_none() {
         errs.push(span, format!("expected at least one {what}"));
     }
@@ -317,6 +331,7 @@ impl Keyed {
 
 fn split_keyed(
     errs: &mut Errors,
+    attr: &str,
     args: Vec<RawArg>,
     allowed: &[&str],
     bare: &mut Vec<RawName>,
@@ -325,6 +340,13 @@ fn split_keyed(
     let mut keyed: Vec<(Ident, RawValue)> = Vec::new();
     for arg in args {
         match arg.key {
+            Some(key) if allowed.is_empty() => {
+                let what = bare_allowed.unwrap_or("name");
+                errs.push(
+                    key.span(),
+                    format!("`{attr}` takes {what} names, not `key = value`"),
+                );
+            }
             Some(key) => {
                 let k = key.to_string();
                 if !allowed.contains(&k.as_str()) {
@@ -347,7 +369,13 @@ fn split_keyed(
                 (_, v) => errs.push(
                     v.span(),
                     match bare_allowed {
-                        Some(what) => format!("expected a {what} or `key = value`"),
+                        Some(what) if allowed.is_empty() => {
+                            format!("expected a {what}; write several separated by commas, without brackets")
+                        }
+                        Some(what) => format!(
+                            "expected a {what} or `key = value` with key {}",
+                            one_of(allowed)
+                        ),
                         None => format!("expected `key = value` with key {}", one_of(allowed)),
                     },
                 ),
@@ -358,11 +386,10 @@ fn split_keyed(
 }
 
 fn one_of(keys: &[&str]) -> String {
-    let quoted: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
-    match quoted.len() {
+    match keys.len() {
         0 => "nothing".to_string(),
-        1 => quoted[0].clone(),
-        n => format!("one of {} or {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+        1 => list(keys.iter().copied(), "or"),
+        _ => format!("one of {}", list(keys.iter().copied(), "or")),
     }
 }
 
@@ -428,11 +455,12 @@ fn parse_category_list(tokens: TokenStream, attr_span: Span, attr: &str) -> syn:
     let args = parse_args(tokens)?;
     let mut errs = Errors::default();
     let mut bare = Vec::new();
-    split_keyed(&mut errs, args, &[], &mut bare, Some("category"));
-    let cats: Vec<Name> = bare
+    split_keyed(&mut errs, attr, args, &[], &mut bare, Some("category"));
+    let valid: Vec<Name> = bare
         .into_iter()
         .filter_map(|n| validate_name(&mut errs, n, Slot::Marking))
         .collect();
+    let cats = dedup(&mut errs, valid, "category");
     if cats.is_empty() && errs.0.is_none() {
         errs.push(
             attr_span,
@@ -444,10 +472,31 @@ fn parse_category_list(tokens: TokenStream, attr_span: Span, attr: &str) -> syn:
 
 /// Parse the arguments of `#[datagate::sink(..)]`.
 pub fn parse_sink(tokens: TokenStream, attr_span: Span) -> syn::Result<SinkAttr> {
+    let (sink, errs) = sink_lenient(tokens, attr_span)?;
+    errs.finish(sink)
+}
+
+/// Parse the arguments of `#[datagate::sink(..)]` as far as they go: what
+/// could be read (invalid names left out; `None` when the tokens are not the
+/// grammar's shape at all) and every error found. The `datagate` macros use
+/// it to check `args` against the function's parameters even when another
+/// argument is wrong, so that the user sees every mistake at once.
+pub fn parse_sink_partial(
+    tokens: TokenStream,
+    attr_span: Span,
+) -> (Option<SinkAttr>, Option<syn::Error>) {
+    match sink_lenient(tokens, attr_span) {
+        Ok((sink, errs)) => (Some(sink), errs.0),
+        Err(e) => (None, Some(e)),
+    }
+}
+
+fn sink_lenient(tokens: TokenStream, attr_span: Span) -> syn::Result<(SinkAttr, Errors)> {
     let args = parse_args(tokens)?;
     let mut errs = Errors::default();
     let mut keyed = split_keyed(
         &mut errs,
+        "sink",
         args,
         &["to", "purpose", "args"],
         &mut Vec::new(),
@@ -462,7 +511,7 @@ pub fn parse_sink(tokens: TokenStream, attr_span: Span) -> syn::Result<SinkAttr>
     let args = keyed
         .take("args")
         .map(|(_, v)| names(&mut errs, v, Slot::Param, "parameter"));
-    errs.finish(SinkAttr { to, purposes, args })
+    Ok((SinkAttr { to, purposes, args }, errs))
 }
 
 /// Parse the arguments of `#[datagate::consent_check(..)]` or `#[consent(..)]`.
@@ -471,6 +520,7 @@ pub fn parse_consent(tokens: TokenStream, attr_span: Span, attr: &str) -> syn::R
     let mut errs = Errors::default();
     let mut keyed = split_keyed(
         &mut errs,
+        attr,
         args,
         &["to", "purpose", "categories"],
         &mut Vec::new(),
@@ -498,6 +548,7 @@ pub fn parse_declassify(tokens: TokenStream, attr_span: Span) -> syn::Result<Dec
     let mut errs = Errors::default();
     let mut keyed = split_keyed(
         &mut errs,
+        "declassify",
         args,
         &["categories", "reason"],
         &mut Vec::new(),
@@ -517,6 +568,7 @@ pub fn parse_allow(tokens: TokenStream, attr_span: Span) -> syn::Result<AllowAtt
     let mut bare = Vec::new();
     let mut keyed = split_keyed(
         &mut errs,
+        "allow",
         args,
         &["reason"],
         &mut bare,
@@ -532,6 +584,9 @@ pub fn parse_allow(tokens: TokenStream, attr_span: Span) -> syn::Result<AllowAtt
         let span = raw.span();
         let text = raw.into_name().text;
         match Code::from_name(&text) {
+            Some(code) if codes.iter().any(|(c, _)| *c == code) => {
+                errs.push(span, format!("duplicate finding code `{text}`"))
+            }
             Some(code) if code.allowable() => codes.push((code, span)),
             Some(code) => errs.push(
                 span,
@@ -539,13 +594,12 @@ pub fn parse_allow(tokens: TokenStream, attr_span: Span) -> syn::Result<AllowAtt
             ),
             None => {
                 let snake: Vec<String> = allowable.iter().map(|c| c.replace('-', "_")).collect();
-                errs.push(
-                    span,
-                    format!(
-                        "unknown finding code `{text}`{}",
-                        did_you_mean(&text.replace('-', "_"), snake.iter().map(String::as_str))
-                    ),
-                )
+                let snake = snake.iter().map(String::as_str);
+                let hint = match closest(&text.replace('-', "_"), snake.clone()) {
+                    Some(near) => format!(", did you mean `{near}`?"),
+                    None => format!("; expected {}", one_of(&snake.collect::<Vec<_>>())),
+                };
+                errs.push(span, format!("unknown finding code `{text}`{hint}"))
             }
         }
     }

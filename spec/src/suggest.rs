@@ -17,6 +17,17 @@ pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a st
         .unwrap_or_default()
 }
 
+/// Names as prose: `` `a` ``, `` `a` or `b` ``, `` `a`, `b` or `c` `` (with
+/// `conj` instead of "or" when given another word, e.g. "and").
+pub fn list<'a>(names: impl IntoIterator<Item = &'a str>, conj: &str) -> String {
+    let quoted: Vec<String> = names.into_iter().map(|n| format!("`{n}`")).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, init)) => format!("{} {conj} {last}", init.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -31,5 +42,17 @@ mod tests {
             did_you_mean("phne_number", names),
             ", did you mean `phone_number`?"
         );
+        assert_eq!(
+            did_you_mean("slef", ["self", "rows"]),
+            ", did you mean `self`?"
+        );
+    }
+
+    #[test]
+    fn lists_read_as_prose() {
+        assert_eq!(list([], "or"), "");
+        assert_eq!(list(["to"], "or"), "`to`");
+        assert_eq!(list(["to", "purpose"], "or"), "`to` or `purpose`");
+        assert_eq!(list(["a", "b", "c"], "and"), "`a`, `b` and `c`");
     }
 }
