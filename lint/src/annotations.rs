@@ -93,15 +93,14 @@ impl Specs {
     }
 }
 
-struct Cx<'a, 'p> {
-    ix: &'a Index<'p>,
+struct Cx<'a> {
     policy: &'a Policy,
     cats: &'a mut CatTable,
     files: &'a [crate::parse::SourceFile],
     problems: Vec<FileProblem>,
 }
 
-impl Cx<'_, '_> {
+impl Cx<'_> {
     fn problem(&mut self, file: usize, span: Span, code: Code, message: String) {
         let file = self.files.get(file).map(|f| f.rel.clone()).unwrap_or_default();
         self.problems.push(FileProblem { file, problem: crate::ir::Problem { code, span, message } });
@@ -186,7 +185,7 @@ fn param_index(f: &crate::ir::FnDef, name: &str) -> Option<usize> {
 
 impl Specs {
     pub fn build(ix: &Index<'_>, policy: &Policy, cats: &mut CatTable, files: &[crate::parse::SourceFile]) -> Specs {
-        let mut cx = Cx { ix, policy, cats, files, problems: Vec::new() };
+        let mut cx = Cx { policy, cats, files, problems: Vec::new() };
         let mut specs = Specs::default();
         for (fid, info) in ix.fns.iter().enumerate() {
             let file = ix.modules[info.module].file;

@@ -2,12 +2,56 @@
 //! command line over [`run`].
 
 pub mod findings;
+pub mod flow;
 pub mod policy;
+pub mod annotations;
 pub mod cats;
 pub mod index;
 pub mod ir;
 pub mod lower;
 pub mod discover;
 pub mod parse;
+pub mod baseline;
+pub mod cli;
+pub mod inventory;
+pub mod report;
+pub mod rules;
 
 pub use parse::{parse_only, ParseStats};
+pub mod check;
+
+use crate::findings::Analysis;
+use crate::policy::Policy;
+
+/// Stack size of the analysis threads: syn and the analysis recurse on deeply
+/// nested code; a large (lazily committed) stack turns that into a bounded
+/// cost instead of a crash.
+const STACK_SIZE: usize = 256 << 20;
+
+/// Run `f` on a thread pool with large stacks (falls back to the global pool).
+fn with_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    match rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE).build() {
+        Ok(pool) => pool.install(f),
+        Err(_) => f(),
+    }
+}
+
+/// Analyse a discovered workspace under a policy: the whole pipeline,
+/// discover → parse → index → annotations → flows → check. Never fails:
+/// files that cannot be read or parsed are `parse-error` findings.
+pub fn analyze(ws: &discover::Workspace, policy: &Policy) -> Analysis {
+    with_pool(|| {
+        let parsed = parse::parse_workspace(ws);
+        let mut cats = cats::CatTable::new(policy);
+        let ix = index::Index::build(&parsed);
+        let specs = annotations::Specs::build(&ix, policy, &mut cats, &parsed.files);
+        let flows = flow::analyze(&ix, &specs, &cats, &parsed.files);
+        check::check(&parsed, &ix, &specs, &cats, &flows, policy)
+    })
+}
+
+/// [`parse::parse_only`] on the same thread pool as [`analyze`]: the floor
+/// the benchmark compares against.
+pub fn parse_only_pooled(ws: &discover::Workspace) -> ParseStats {
+    with_pool(|| parse::parse_only(ws))
+}

@@ -1,0 +1,334 @@
+//! Check flows and guards: decide which flows into sinks are findings.
+//!
+//! A flow found in function `f` is guarded when the consents holding on its
+//! way to the sink inside `f`, together with the consents that hold on
+//! *every* way into `f` (its entry facts), cover its recipient, purpose and
+//! category. Entry facts are the greatest fixpoint of "the intersection, over
+//! every call site, of the consents holding there and the caller's own entry
+//! facts"; a function with no call site in the workspace (a public API, a
+//! handler, `main`) is an entry point with none, and so is anything only
+//! reachable from a cycle, so "every call site is guarded" never holds
+//! vacuously. Then the policy decides: first-party recipients are skipped,
+//! never-share categories are `never-share` findings whatever the consent,
+//! exempt purposes need no guard, and `allow` suppresses what it names.
+
+use crate::annotations::Specs;
+use crate::cats::CatTable;
+use crate::findings::{Analysis, Basis, Declassification, Finding, Hop, Location, Severity, SharedFlow};
+use crate::flow::interp::Candidate;
+use crate::flow::value::{Facts, HopRef};
+use crate::flow::Flows;
+use crate::index::{FnId, Index};
+use crate::ir::{AllowAttr, Span};
+use crate::parse::Parsed;
+use crate::policy::Policy;
+use datagate_spec::Code;
+use std::collections::{BTreeSet, HashSet, VecDeque};
+
+/// Consents that hold on every way into each function (`None` until known).
+pub fn entry_facts(ix: &Index<'_>, flows: &Flows) -> Vec<Facts> {
+    let n = ix.fns.len();
+    let mut callers: Vec<Vec<(FnId, &Facts)>> = vec![Vec::new(); n];
+    for (f, edges) in flows.edges.iter().enumerate() {
+        for e in edges {
+            if e.callee != f {
+                callers[e.callee].push((f, &e.facts));
+            }
+        }
+    }
+    // Roots: no caller, or not reachable from a function without callers.
+    let mut reached = vec![false; n];
+    let mut queue: VecDeque<FnId> = (0..n).filter(|&f| callers[f].is_empty()).collect();
+    for &f in &queue {
+        reached[f] = true;
+    }
+    while let Some(f) = queue.pop_front() {
+        for e in &flows.edges[f] {
+            if !reached[e.callee] {
+                reached[e.callee] = true;
+                queue.push_back(e.callee);
+            }
+        }
+    }
+    let mut entry: Vec<Option<Facts>> = (0..n)
+        .map(|f| if callers[f].is_empty() || !reached[f] { Some(Facts::default()) } else { None })
+        .collect();
+    let fixed: Vec<bool> = entry.iter().map(Option::is_some).collect();
+    let mut changed = true;
+    let mut rounds = 0;
+    while changed && rounds < n + 2 {
+        changed = false;
+        rounds += 1;
+        for f in 0..n {
+            if fixed[f] {
+                continue;
+            }
+            let mut acc: Option<Facts> = None;
+            for (c, facts) in &callers[f] {
+                let Some(ce) = &entry[*c] else { continue };
+                let here = facts.union(ce);
+                acc = Some(match acc {
+                    None => here,
+                    Some(a) => a.intersect(&here),
+                });
+            }
+            if let Some(a) = acc {
+                if entry[f].as_ref() != Some(&a) {
+                    entry[f] = Some(a);
+                    changed = true;
+                }
+            }
+        }
+    }
+    entry.into_iter().map(Option::unwrap_or_default).collect()
+}
+
+struct Out<'p> {
+    analysis: Analysis,
+    used_allows: HashSet<usize>,
+    all_allows: Vec<(usize, &'p AllowAttr)>,
+}
+
+fn loc(parsed: &Parsed, file: usize, span: Span) -> Location {
+    Location {
+        file: parsed.files.get(file).map(|f| f.rel.clone()).unwrap_or_default(),
+        line: span.lo.line.max(1),
+        column: span.lo.col.max(1),
+    }
+}
+
+fn hop(parsed: &Parsed, h: &HopRef) -> Hop {
+    Hop { at: loc(parsed, h.file, h.span), note: h.note.to_string() }
+}
+
+fn span_len(parsed: &Parsed, file: usize, span: Span) -> u32 {
+    if span.hi.line == span.lo.line && span.hi.col > span.lo.col {
+        return span.hi.col - span.lo.col;
+    }
+    // A multi-line expression: label to the end of its first line.
+    parsed
+        .files
+        .get(file)
+        .and_then(|f| f.text.lines().nth(span.lo.line.saturating_sub(1) as usize))
+        .map_or(0, |l| (l.chars().count() as u32 + 1).saturating_sub(span.lo.col))
+}
+
+/// Decide findings and inventory rows from the flows.
+pub fn check(parsed: &Parsed, ix: &Index<'_>, specs: &Specs, cats: &CatTable, flows: &Flows, policy: &Policy) -> Analysis {
+    let entry = entry_facts(ix, flows);
+    let crate_names: Vec<String> = parsed.crates.iter().map(|c| c.name.clone()).collect();
+    let mut out = Out { analysis: Analysis::default(), used_allows: HashSet::new(), all_allows: Vec::new() };
+    collect_allows(ix, &mut out);
+
+    for (f, cands) in flows.candidates.iter().enumerate() {
+        for cand in cands {
+            decide(parsed, ix, specs, cats, policy, &crate_names, &entry[f], cand, &mut out);
+        }
+    }
+
+    // Problems found while parsing and collecting annotations.
+    let problems = parsed.problems.iter().cloned().chain(specs.problems.iter().cloned()).chain(
+        parsed.modules.iter().flat_map(|m| {
+            let file = parsed.files.get(m.file).map(|f| f.rel.clone()).unwrap_or_default();
+            m.ir.problems.iter().map(move |p| crate::parse::FileProblem { file: file.clone(), problem: p.clone() })
+        }),
+    );
+    for p in problems {
+        out.analysis.findings.push(Finding {
+            code: p.problem.code,
+            severity: Severity::Error,
+            message: p.problem.message.clone(),
+            category: None,
+            recipient: None,
+            purpose: None,
+            location: Location { file: p.file.clone(), line: p.problem.span.lo.line.max(1), column: p.problem.span.lo.col.max(1) },
+            length: 0,
+            source: None,
+            trace: Vec::new(),
+            help: None,
+            item_path: p.file.clone(),
+            snippet: String::new(),
+        });
+    }
+
+    // `allow`s that suppressed nothing.
+    for (file, a) in &out.all_allows {
+        if !out.used_allows.contains(&(*a as *const AllowAttr as usize)) {
+            let codes: Vec<&str> = a.codes.iter().map(|c| c.name()).collect();
+            out.analysis.findings.push(Finding {
+                code: Code::UnusedAllow,
+                severity: Severity::Warning,
+                message: format!("`allow({})` suppresses no finding", codes.join(", ")),
+                category: None,
+                recipient: None,
+                purpose: None,
+                location: loc(parsed, *file, a.span),
+                length: 0,
+                source: None,
+                trace: Vec::new(),
+                help: Some("remove the `allow`, the flow it was for is gone".to_string()),
+                item_path: parsed.files.get(*file).map(|f| f.rel.clone()).unwrap_or_default(),
+                snippet: a.reason.clone(),
+            });
+        }
+    }
+
+    for (fid, info) in ix.fns.iter().enumerate() {
+        if let (Some(d), Some(set)) = (&info.def.ann.declassify, specs.fns[fid].declassify) {
+            let file = ix.modules[info.module].file;
+            out.analysis.declassifications.push(Declassification {
+                categories: set.iter().map(|c| cats.name(c).to_string()).collect(),
+                reason: d.reason.clone(),
+                item_path: display_path(ix, &crate_names, fid),
+                location: loc(parsed, file, info.def.span),
+            });
+        }
+    }
+
+    let mut a = out.analysis;
+    a.files = parsed.files.len();
+    a.lines = parsed.files.iter().map(|f| f.text.lines().count()).sum();
+    let with_findings: BTreeSet<&str> = a.findings.iter().map(|f| f.location.file.as_str()).collect();
+    for f in &parsed.files {
+        if with_findings.contains(f.rel.as_str()) {
+            a.sources.insert(f.rel.clone(), f.text.clone());
+        }
+    }
+    a.normalize();
+    a
+}
+
+fn display_path(ix: &Index<'_>, crate_names: &[String], f: FnId) -> String {
+    let info = &ix.fns[f];
+    let krate = crate_names.get(ix.modules[info.module].krate).map_or("", String::as_str);
+    if info.path.is_empty() {
+        krate.to_string()
+    } else {
+        format!("{krate}::{}", info.path)
+    }
+}
+
+fn collect_allows<'p>(ix: &Index<'p>, out: &mut Out<'p>) {
+    let mut seen = HashSet::new();
+    let mut push = |file: usize, a: &'p AllowAttr, out: &mut Out<'p>| {
+        if seen.insert(a as *const AllowAttr as usize) {
+            out.all_allows.push((file, a));
+        }
+    };
+    for m in &ix.modules {
+        for a in &m.allow {
+            push(m.file, a, out);
+        }
+    }
+    for f in &ix.fns {
+        let file = ix.modules[f.module].file;
+        for a in &f.allows {
+            push(file, a, out);
+        }
+    }
+    for adt in &ix.adts {
+        let allows = match adt.kind {
+            crate::index::AdtKind::Struct(s) => &s.allow,
+            crate::index::AdtKind::Enum(e) => &e.allow,
+        };
+        for a in allows {
+            push(ix.modules[adt.module].file, a, out);
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn decide(
+    parsed: &Parsed,
+    ix: &Index<'_>,
+    specs: &Specs,
+    cats: &CatTable,
+    policy: &Policy,
+    crate_names: &[String],
+    entry: &Facts,
+    cand: &Candidate,
+    out: &mut Out<'_>,
+) {
+    let r = &*cand.recipient;
+    let p = &*cand.purpose;
+    if policy.is_first_party(r) {
+        return;
+    }
+    let info = &ix.fns[cand.func];
+    let file = ix.modules[info.module].file;
+    let location = loc(parsed, file, cand.span);
+    let cat = cats.name(cand.cat).to_string();
+    let facts = cand.facts.union(entry);
+    let covering: Vec<String> = facts
+        .0
+        .iter()
+        .filter_map(|g| specs.grants.get(*g as usize))
+        .filter(|g| g.covers(r, p, cand.cat))
+        .map(|g| g.name.clone())
+        .collect();
+    let (code, basis) = if policy.never_shared(&cat, r) {
+        (Some(Code::NeverShare), Basis::Unconsented)
+    } else if let Some(b) = policy.exemption(p) {
+        (None, Basis::NotRequired { basis: b.to_string() })
+    } else if !covering.is_empty() {
+        (None, Basis::Consent { checks: covering })
+    } else {
+        (Some(Code::UnconsentedFlow), Basis::Unconsented)
+    };
+    let Some(code) = code else {
+        out.analysis.flows.push(SharedFlow { category: cat, recipient: r.to_string(), purpose: p.to_string(), basis, location });
+        return;
+    };
+    if let Some(a) = info.allows.iter().find(|a| a.codes.contains(&code)) {
+        out.used_allows.insert(*a as *const AllowAttr as usize);
+        out.analysis.suppressed += 1;
+        out.analysis.flows.push(SharedFlow {
+            category: cat,
+            recipient: r.to_string(),
+            purpose: p.to_string(),
+            basis: Basis::Allowed { reason: a.reason.clone() },
+            location,
+        });
+        return;
+    }
+    if code == Code::UnconsentedFlow {
+        out.analysis.flows.push(SharedFlow { category: cat.clone(), recipient: r.to_string(), purpose: p.to_string(), basis, location: location.clone() });
+    }
+    let sink_name = cand.sink.name.rsplit("::").next().unwrap_or(&cand.sink.name).to_string();
+    let (message, help) = if code == Code::NeverShare {
+        (
+            format!("`{cat}` reaches `{sink_name}`, which sends it to `{r}` for {p}; the policy says it is never shared with `{r}`"),
+            "remove this flow: no consent makes a never-share category shareable".to_string(),
+        )
+    } else {
+        let existing: Vec<&str> = specs
+            .grants
+            .iter()
+            .filter(|g| g.covers(r, p, cand.cat))
+            .map(|g| g.name.as_str())
+            .collect();
+        let help = match existing.first() {
+            Some(g) => format!("add a check of `{g}` that guards this call (consent of `{r}` for {p} covering `{cat}`)"),
+            None => format!(
+                "add a `#[datagate::consent_check(to = {r}, purpose = {p})]` and call this only when it says yes"
+            ),
+        };
+        (format!("`{cat}` reaches `{sink_name}`, which sends it to `{r}` for {p}, without consent"), help)
+    };
+    let trace: Vec<Hop> = cand.trace.iter().map(|h| hop(parsed, h)).collect();
+    out.analysis.findings.push(Finding {
+        code,
+        severity: Severity::Error,
+        message,
+        category: Some(cat),
+        recipient: Some(r.to_string()),
+        purpose: Some(p.to_string()),
+        location,
+        length: span_len(parsed, file, cand.span),
+        source: trace.first().cloned(),
+        trace,
+        help: Some(help),
+        item_path: display_path(ix, crate_names, cand.func),
+        snippet: cand.snippet.to_string(),
+    });
+}

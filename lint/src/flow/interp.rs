@@ -1,0 +1,1646 @@
+//! The per-function abstract interpreter.
+//!
+//! It walks a function body once (loops until their state is stable, at
+//! most three times), tracking for every local what it carries and which
+//! consents hold on the current path. A state is a set of variables plus the
+//! grants known to have said yes; at a join the variables' data is merged and
+//! only the grants holding on *every* incoming path survive, which is how
+//! control dependence decides guards: `if check { sink }`, `if !check {
+//! return }`, `check()?`, `let Some(_) = check() else { return }` all leave
+//! the grant in the state that reaches the sink, while `else` branches,
+//! ignored results, `||` and checks after the sink do not.
+
+use super::std_model::{self, Kind};
+use super::value::*;
+use crate::annotations::{GrantId, Shape, SinkSpec, Specs};
+use crate::cats::{CatSet, CatTable};
+use crate::index::{AdtId, FnId, FnInfo, Index, Owner, Res, Ty};
+use crate::ir::{Arm, BinOp, Block, Expr, Lit, Pat, Span, Stmt, TyRef};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// Work budget per function (expression evaluations) before loops stop
+/// iterating and closures stop being re-entered: keeps analysis linear.
+const BUDGET: u64 = 200_000;
+
+/// A flow of a category into a sink, found in one function. Whether it is a
+/// finding depends on the consents that hold on the way into the function.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub func: FnId,
+    pub cat: crate::cats::CatId,
+    pub sink: Arc<SinkSpec>,
+    pub recipient: Arc<str>,
+    pub purpose: Arc<str>,
+    pub facts: Facts,
+    pub span: Span,
+    pub snippet: Arc<str>,
+    pub trace: Vec<HopRef>,
+}
+
+/// A call from the analysed function, with the consents holding there.
+#[derive(Debug, Clone)]
+pub struct Edge {
+    pub callee: FnId,
+    pub facts: Facts,
+}
+
+/// What analysing one function produced.
+#[derive(Debug, Default)]
+pub struct FnResult {
+    pub summary: Summary,
+    pub candidates: Vec<Candidate>,
+    pub edges: Vec<Edge>,
+}
+
+/// Read-only context shared by every function's analysis.
+pub struct Ctx<'a, 'p> {
+    pub ix: &'a Index<'p>,
+    pub specs: &'a Specs,
+    pub cats: &'a CatTable,
+    pub summaries: &'a [Summary],
+    pub files: &'a [crate::parse::SourceFile],
+}
+
+#[derive(Debug, Clone)]
+struct State<'p> {
+    vars: Vec<(Rc<str>, Val<'p>)>,
+    facts: Facts,
+    live: bool,
+}
+
+impl<'p> State<'p> {
+    fn dead() -> Self {
+        State { vars: Vec::new(), facts: Facts::default(), live: false }
+    }
+
+    fn get(&self, name: &str) -> Option<&Val<'p>> {
+        self.vars.iter().rev().find(|(n, _)| &**n == name).map(|(_, v)| v)
+    }
+
+    fn get_mut(&mut self, name: &str) -> Option<&mut Val<'p>> {
+        self.vars.iter_mut().rev().find(|(n, _)| &**n == name).map(|(_, v)| v)
+    }
+
+    fn join(a: State<'p>, b: State<'p>) -> State<'p> {
+        if !a.live {
+            return b;
+        }
+        if !b.live {
+            return a;
+        }
+        let n = a.vars.len().min(b.vars.len());
+        let vars = a.vars[..n]
+            .iter()
+            .zip(&b.vars[..n])
+            .map(|((name, x), (_, y))| (name.clone(), x.join(y)))
+            .collect();
+        State { vars, facts: a.facts.intersect(&b.facts), live: true }
+    }
+
+    fn same(&self, o: &State<'p>) -> bool {
+        self.live == o.live
+            && self.facts == o.facts
+            && self.vars.len() == o.vars.len()
+            && self.vars.iter().zip(&o.vars).all(|((_, a), (_, b))| same_val(a, b))
+    }
+}
+
+fn same_val(a: &Val<'_>, b: &Val<'_>) -> bool {
+    a.taint.same_labels(&b.taint)
+        && a.guard == b.guard
+        && match (&a.fields, &b.fields) {
+            (None, None) => true,
+            (Some(x), Some(y)) => x.len() == y.len() && x.iter().zip(y.iter()).all(|((k1, v1), (k2, v2))| k1 == k2 && same_val(v1, v2)),
+            _ => false,
+        }
+}
+
+struct LoopCtx<'p> {
+    label: Option<&'p str>,
+    breaks: Vec<State<'p>>,
+    continues: Vec<State<'p>>,
+    values: Vec<Val<'p>>,
+}
+
+struct Interp<'a, 'p> {
+    cx: &'a Ctx<'a, 'p>,
+    fid: FnId,
+    info: &'a FnInfo<'p>,
+    file: usize,
+    self_ty: Option<Ty>,
+    out: FnResult,
+    /// Return values of the function and of the closures being run.
+    frames: Vec<Vec<Val<'p>>>,
+    loops: Vec<LoopCtx<'p>>,
+    /// `&mut` parameters: (argument index, variable name).
+    mut_params: Vec<(u8, Rc<str>)>,
+    writes: BTreeMap<u8, Val<'p>>,
+    steps: u64,
+    closure_depth: u32,
+}
+
+/// Analyse one function with the current summaries of its callees.
+pub fn analyze_fn(cx: &Ctx<'_, '_>, fid: FnId) -> FnResult {
+    let info = &cx.ix.fns[fid];
+    let Some(body) = &info.def.body else { return FnResult::default() };
+    let mut it = Interp {
+        cx,
+        fid,
+        info,
+        file: cx.ix.modules[info.module].file,
+        self_ty: info.self_ty.clone(),
+        out: FnResult::default(),
+        frames: vec![Vec::new()],
+        loops: Vec::new(),
+        mut_params: Vec::new(),
+        writes: BTreeMap::new(),
+        steps: 0,
+        closure_depth: 0,
+    };
+    let mut st = State { vars: Vec::new(), facts: Facts::default(), live: true };
+    let def = info.def;
+    let mut idx: u8 = 0;
+    if let Some(kind) = def.receiver {
+        let v = Val { taint: param_taint(0), ty: it.self_ty.clone().unwrap_or(Ty::Unknown), ..Default::default() };
+        st.vars.push((Rc::from("self"), v));
+        if kind == crate::ir::SelfKind::RefMut {
+            it.mut_params.push((0, Rc::from("self")));
+        }
+        idx = 1;
+    }
+    for p in &def.params {
+        let ty = it.resolve_ty(&p.ty);
+        let v = Val { taint: param_taint(idx), ty, ..Default::default() };
+        if p.by_mut_ref {
+            if let Pat::Bind { name, .. } = &p.pat {
+                it.mut_params.push((idx, Rc::from(name.as_str())));
+            }
+        }
+        it.bind(&p.pat, v, &mut st);
+        idx = idx.saturating_add(1);
+    }
+    let tail = it.block(body, &mut st);
+    if st.live {
+        it.ret(tail, &st);
+    }
+    let rets = it.frames.pop().unwrap_or_default();
+    let mut ret = Val::default();
+    for r in &rets {
+        ret = ret.join(r);
+    }
+    let spec = &cx.specs.fns[fid];
+    let mut summary = Summary {
+        ret: SumVal::from_val(&ret, 0),
+        ret_cond: if spec.check.is_none() { ret.cond.as_deref().cloned() } else { None },
+        effects: std::mem::take(&mut it.out.summary.effects),
+        writes: it
+            .writes
+            .iter()
+            .map(|(i, v)| {
+                let mut s = SumVal::from_val(v, 0);
+                s.taint.retain(|(l, _)| !matches!(l, SumLabel::Param(j, p) if j == i && p.is_empty()));
+                (*i, s)
+            })
+            .filter(|(_, s)| !s.key().is_empty())
+            .collect(),
+    };
+    summary.effects.sort_by(|a, b| a.key().cmp(&b.key()));
+    summary.effects.dedup_by(|a, b| a.key() == b.key());
+    let mut out = it.out;
+    out.summary = summary;
+    out.edges.sort_by(|a, b| (a.callee, &a.facts).cmp(&(b.callee, &b.facts)));
+    out.edges.dedup_by(|a, b| a.callee == b.callee && a.facts == b.facts);
+    out
+}
+
+fn param_taint(i: u8) -> Taint {
+    Taint(vec![(Label::Param(i, Rc::from(Vec::<Arc<str>>::new())), Trace::default())])
+}
+
+fn trace_of(hops: &[HopRef]) -> Trace {
+    let mut t = Trace::default();
+    for h in hops {
+        t = t.push(h.clone());
+    }
+    t
+}
+
+impl<'a, 'p> Interp<'a, 'p> {
+    fn hop(&self, span: Span, note: impl Into<Arc<str>>) -> HopRef {
+        HopRef { file: self.file, span, note: note.into() }
+    }
+
+    fn resolve_ty(&self, t: &TyRef) -> Ty {
+        self.cx.ix.resolve_ty(self.info.module, t, &self.info.def.bounds, self.self_ty.as_ref(), self.info.impl_generics)
+    }
+
+    fn resolve(&self, segs: &[String]) -> Res<'p> {
+        self.cx.ix.resolve_path(self.info.module, segs, self.self_ty.as_ref())
+    }
+
+    fn ret(&mut self, v: Val<'p>, st: &State<'p>) {
+        if self.frames.len() == 1 {
+            for (i, name) in &self.mut_params {
+                if let Some(pv) = st.get(name) {
+                    let e = self.writes.entry(*i).or_default();
+                    *e = e.join(pv);
+                }
+            }
+        }
+        if let Some(f) = self.frames.last_mut() {
+            f.push(v);
+        }
+    }
+
+    // -----------------------------------------------------------------------
+    // Data of whole values
+
+    /// Every label a value carries when used whole: its own, its fields' and
+    /// the categories its type implies.
+    fn whole(&self, v: &Val<'p>, at: Span) -> Taint {
+        let mut t = v.taint.clone();
+        if let Some(f) = &v.fields {
+            for fv in f.values() {
+                t.union(&self.whole(fv, at));
+            }
+        }
+        self.implied(&v.ty, at, &mut t, 0);
+        t
+    }
+
+    fn implied(&self, ty: &Ty, at: Span, out: &mut Taint, depth: u32) {
+        if depth > 6 {
+            return;
+        }
+        match ty {
+            Ty::Adt(a, args) => {
+                for (c, o) in &self.cx.specs.adt_cats[*a] {
+                    if !out.labels().any(|l| *l == Label::Cat(*c)) {
+                        out.add(Label::Cat(*c), Trace::start(HopRef { file: o.file, span: o.span, note: o.note.clone() }));
+                    }
+                }
+                args.iter().for_each(|x| self.implied(x, at, out, depth + 1));
+            }
+            Ty::Ext(p, args) => {
+                if let Some(set) = self.cx.specs.ext_sources.get(&**p) {
+                    for c in set.iter() {
+                        out.add(Label::Cat(c), Trace::start(self.hop(at, format!("a value of `{p}` (a policy source)"))));
+                    }
+                }
+                args.iter().for_each(|x| self.implied(x, at, out, depth + 1));
+            }
+            Ty::Tuple(v) => v.iter().for_each(|x| self.implied(x, at, out, depth + 1)),
+            Ty::Slice(x) | Ty::Iter(x) => self.implied(x, at, out, depth + 1),
+            Ty::Dyn(_) | Ty::Unknown => {}
+        }
+    }
+
+    fn implied_set(&self, ty: &Ty) -> CatSet {
+        let mut t = Taint::default();
+        self.implied(ty, Span::default(), &mut t, 0);
+        let mut s = CatSet::default();
+        for l in t.labels() {
+            if let Label::Cat(c) = l {
+                s.insert(*c);
+            }
+        }
+        s
+    }
+
+    /// A value made of `parts` (`format!`, an unknown call): the union of
+    /// their whole data.
+    fn combine(&self, parts: &[Val<'p>], at: Span, ty: Ty) -> Val<'p> {
+        let mut out = Val::typed(ty);
+        let mut guard: Option<Facts> = None;
+        for p in parts {
+            let w = self.whole(p, at);
+            if !w.is_empty() {
+                guard = Some(match guard {
+                    None => p.guard.clone(),
+                    Some(g) => g.intersect(&p.guard),
+                });
+            }
+            out.taint.union(&w);
+        }
+        out.guard = guard.unwrap_or_default();
+        out
+    }
+
+    // -----------------------------------------------------------------------
+    // Fields
+
+    fn project(&self, v: &Val<'p>, field: &str, variant: Option<&str>, at: Span) -> Val<'p> {
+        if let Some(f) = v.fields.as_ref().and_then(|m| m.get(field)) {
+            return f.clone();
+        }
+        let mut out = Val { guard: v.guard.clone(), ..Default::default() };
+        for (l, t) in &v.taint.0 {
+            match l {
+                Label::Cat(_) => out.taint.add(l.clone(), t.clone()),
+                Label::Param(i, p) => {
+                    let np: Rc<[Arc<str>]> = if p.len() < MAX_PATH {
+                        p.iter().cloned().chain(std::iter::once(Arc::from(field))).collect()
+                    } else {
+                        p.clone()
+                    };
+                    out.taint.add(Label::Param(*i, np), t.clone());
+                }
+            }
+        }
+        let ix = self.cx.ix;
+        match &v.ty {
+            Ty::Adt(a, args) => {
+                out.ty = ix.field_ty(*a, variant, field, args);
+                self.field_facts(*a, variant, field, at, &mut out);
+            }
+            Ty::Tuple(ts) => {
+                if let Some(t) = field.parse::<usize>().ok().and_then(|i| ts.get(i)) {
+                    out.ty = t.clone();
+                }
+            }
+            Ty::Unknown => {
+                // A field of a value of unknown type: use the field's meaning
+                // when every workspace type with a field of that name agrees.
+                if let Some(cands) = ix.fields_by_name.get(field) {
+                    let first = cands[0].0;
+                    let agree = |a: AdtId| {
+                        let f0 = ix.field(first, None, field);
+                        let fa = ix.field(a, None, field);
+                        match (f0, fa) {
+                            (Some(x), Some(y)) => {
+                                self.cx.specs.field_cats(x) == self.cx.specs.field_cats(y)
+                                    && self.cx.specs.consent_fields.get(&(first, field.to_string())).is_some()
+                                        == self.cx.specs.consent_fields.get(&(a, field.to_string())).is_some()
+                            }
+                            _ => false,
+                        }
+                    };
+                    if cands.iter().all(|(a, _)| agree(*a)) {
+                        self.field_facts(first, None, field, at, &mut out);
+                        if cands.len() == 1 {
+                            out.ty = ix.field_ty(first, None, field, &[]);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
+    /// The categories and consent meaning of a field of a workspace type.
+    fn field_facts(&self, a: AdtId, variant: Option<&str>, field: &str, at: Span, out: &mut Val<'p>) {
+        let ix = self.cx.ix;
+        let Some(f) = ix.field(a, variant, field) else { return };
+        let adt = &ix.adts[a];
+        let cats = self.cx.specs.field_cats(f);
+        if !cats.is_empty() {
+            let origin = HopRef { file: adt.file(ix), span: f.span, note: Arc::from(format!("{}.{}", adt.name, f.name).as_str()) };
+            for c in cats.iter() {
+                let t = Trace::start(origin.clone()).push(self.hop(at, format!("`.{field}` read here")));
+                out.taint.add(Label::Cat(c), t);
+            }
+        }
+        if let Some(&g) = self.cx.specs.consent_fields.get(&(a, field.to_string())) {
+            out.cond = Some(Rc::new(Cond::yes(&Facts::one(g), Shape::Bool)));
+        }
+    }
+
+    fn project_path(&self, v: &Val<'p>, path: &[Arc<str>], at: Span) -> Val<'p> {
+        let mut cur = v.clone();
+        for f in path {
+            cur = self.project(&cur, f, None, at);
+        }
+        cur
+    }
+
+    // -----------------------------------------------------------------------
+    // Places (for writes)
+
+    fn place(e: &'p Expr) -> Option<(&'p str, Vec<&'p str>)> {
+        match e {
+            Expr::Path { segs, .. } if segs.len() == 1 => Some((segs[0].as_str(), Vec::new())),
+            Expr::Field { base, name, .. } => {
+                let (v, mut p) = Self::place(base)?;
+                p.push(name.as_str());
+                Some((v, p))
+            }
+            Expr::Pass(e) | Expr::Index { base: e, .. } => Self::place(e),
+            Expr::Method { recv, name, .. }
+                if matches!(
+                    name.as_str(),
+                    "as_mut" | "borrow_mut" | "lock" | "write" | "get_mut" | "unwrap" | "expect" | "entry" | "or_default" | "iter_mut" | "deref_mut"
+                ) =>
+            {
+                Self::place(recv)
+            }
+            _ => None,
+        }
+    }
+
+    /// Write `v` into a place; `strong` replaces (a plain assignment to a
+    /// local or a field path), otherwise the data is added.
+    fn write(&mut self, st: &mut State<'p>, var: &str, path: &[&'p str], v: Val<'p>, strong: bool) {
+        let Some(cur) = st.get(var).cloned() else { return };
+        let nv = self.write_into(&cur, path, v, strong);
+        if let Some(slot) = st.get_mut(var) {
+            *slot = nv;
+        }
+    }
+
+    fn write_into(&self, cur: &Val<'p>, path: &[&'p str], v: Val<'p>, strong: bool) -> Val<'p> {
+        match path.split_first() {
+            None => {
+                if strong {
+                    let mut nv = v;
+                    if !nv.ty.is_known() {
+                        nv.ty = cur.ty.clone();
+                    }
+                    nv
+                } else {
+                    let mut nv = cur.join(&v);
+                    nv.cond = None;
+                    nv
+                }
+            }
+            Some((f, rest)) => {
+                let old = self.project(cur, f, None, Span::default());
+                let newf = self.write_into(&old, rest, v, strong);
+                let mut m = cur.fields.as_deref().cloned().unwrap_or_default();
+                m.insert(Arc::from(*f), newf);
+                let mut out = cur.clone();
+                out.fields = Some(Rc::new(m));
+                out
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------
+    // Statements and blocks
+
+    fn block(&mut self, b: &'p Block, st: &mut State<'p>) -> Val<'p> {
+        let mark = st.vars.len();
+        let mut last = Val::default();
+        for s in &b.stmts {
+            if !st.live {
+                break;
+            }
+            last = match s {
+                Stmt::Let { pat, ty, init, els, .. } => {
+                    let mut v = match init {
+                        Some(e) => self.eval(e, st),
+                        None => Val::default(),
+                    };
+                    if let Some(t) = ty {
+                        let rt = self.resolve_ty(t);
+                        if rt.is_known() {
+                            v.ty = rt;
+                        }
+                    }
+                    match els {
+                        None => self.bind(pat, v, st),
+                        Some(eb) => {
+                            let mut nomatch = st.clone();
+                            self.bind(pat, v, st);
+                            let lenm = nomatch.vars.len();
+                            self.block(eb, &mut nomatch);
+                            nomatch.vars.truncate(lenm);
+                            if nomatch.live {
+                                // The else block fell through (not Rust, but be safe).
+                                let joined = State::join(st.clone(), nomatch);
+                                st.facts = joined.facts;
+                            }
+                        }
+                    }
+                    Val::default()
+                }
+                Stmt::Expr(e) => self.eval(e, st),
+            };
+        }
+        st.vars.truncate(mark.min(st.vars.len()));
+        last
+    }
+
+    /// Bind a pattern to a value (in the state), applying what matching it
+    /// says about consent (`Some(_)` of a consent `Option`, `true`, ...).
+    fn bind(&mut self, pat: &'p Pat, v: Val<'p>, st: &mut State<'p>) {
+        if let Some(c) = v.cond.clone() {
+            if let Some(f) = Self::pattern_consent(pat, &c) {
+                st.facts = st.facts.union(&f);
+            }
+        }
+        match pat {
+            Pat::Bind { name, sub, .. } => {
+                if let Some(s) = sub {
+                    self.bind(s, v.clone(), st);
+                }
+                st.vars.push((Rc::from(name.as_str()), v));
+            }
+            Pat::Tuple(ps) => {
+                for (i, p) in ps.iter().enumerate() {
+                    let fv = self.project(&v, &i.to_string(), None, Span::default());
+                    self.bind(p, fv, st);
+                }
+            }
+            Pat::TupleStruct { path, elems } => match self.resolve(path) {
+                Res::Variant(_, var) => {
+                    for (i, p) in elems.iter().enumerate() {
+                        let fv = self.project(&v, &i.to_string(), Some(&var), Span::default());
+                        self.bind(p, fv, st);
+                    }
+                }
+                Res::Adt(_) => {
+                    for (i, p) in elems.iter().enumerate() {
+                        let fv = self.project(&v, &i.to_string(), None, Span::default());
+                        self.bind(p, fv, st);
+                    }
+                }
+                _ => {
+                    // `Some(x)`, `Ok(x)`, `Err(e)`, an external tuple struct: the inner value.
+                    let mut inner = v.data();
+                    inner.ty = v.ty.elem();
+                    if let Some(c) = &v.cond {
+                        if c.shape == Shape::WrappedBool {
+                            inner.cond = Some(Rc::new(Cond { shape: Shape::Bool, ..(**c).clone() }));
+                        }
+                    }
+                    for p in elems {
+                        self.bind(p, inner.clone(), st);
+                    }
+                }
+            },
+            Pat::Struct { path, fields } => {
+                let variant = match self.resolve(path) {
+                    Res::Variant(_, var) => Some(var),
+                    _ => None,
+                };
+                for (name, p) in fields {
+                    let fv = self.project(&v, name, variant.as_deref(), Span::default());
+                    self.bind(p, fv, st);
+                }
+            }
+            Pat::Or(alts) => {
+                if let Some(first) = alts.first() {
+                    self.bind(first, v, st);
+                }
+            }
+            Pat::Other(ps) => {
+                let mut e = v.data();
+                e.ty = v.ty.elem();
+                for p in ps {
+                    self.bind(p, e.clone(), st);
+                }
+            }
+            Pat::Wild | Pat::Rest | Pat::Lit(_) | Pat::Path(_) => {}
+        }
+    }
+
+    /// The consent established by matching `pat` against a consent value.
+    fn pattern_consent(pat: &Pat, c: &Cond) -> Option<Facts> {
+        let is_yes_wrapper = |path: &[String]| path.last().is_some_and(|s| s == "Some" || s == "Ok");
+        match (c.shape, pat) {
+            (Shape::Bool, Pat::Lit(Lit::Bool(true))) => Some(c.on_true.clone()),
+            (Shape::Bool, Pat::Lit(Lit::Bool(false))) => Some(c.on_false.clone()),
+            (Shape::WrappedBool, Pat::TupleStruct { path, elems }) if is_yes_wrapper(path) => match elems.as_slice() {
+                [Pat::Lit(Lit::Bool(true))] => Some(c.on_true.clone()),
+                _ => None,
+            },
+            (Shape::Wrapped, Pat::TupleStruct { path, .. }) if is_yes_wrapper(path) => Some(c.on_true.clone()),
+            (Shape::Wrapped, Pat::Struct { path, .. }) if is_yes_wrapper(path) => Some(c.on_true.clone()),
+            _ => None,
+        }
+    }
+
+    // -----------------------------------------------------------------------
+    // Conditions
+
+    /// Split the state on a condition: (where it holds, where it does not).
+    fn branch(&mut self, e: &'p Expr, st: State<'p>) -> (State<'p>, State<'p>) {
+        match e {
+            Expr::Not(x) => {
+                let (t, f) = self.branch(x, st);
+                (f, t)
+            }
+            Expr::Pass(x) => self.branch(x, st),
+            Expr::Binary { op: BinOp::And, lhs, rhs } => {
+                let (ta, fa) = self.branch(lhs, st);
+                let (tb, fb) = self.branch(rhs, ta);
+                (tb, State::join(fa, fb))
+            }
+            Expr::Binary { op: BinOp::Or, lhs, rhs } => {
+                let (ta, fa) = self.branch(lhs, st);
+                let (tb, fb) = self.branch(rhs, fa);
+                (State::join(ta, tb), fb)
+            }
+            Expr::Let { pat, expr } => {
+                let mut st = st;
+                let v = self.eval(expr, &mut st);
+                let f = st.clone();
+                let mut t = st;
+                self.bind(pat, v, &mut t);
+                (t, f)
+            }
+            _ => {
+                let mut st = st;
+                let v = self.eval(e, &mut st);
+                let mut t = st.clone();
+                let mut f = st;
+                if let Some(c) = &v.cond {
+                    if c.shape == Shape::Bool {
+                        t.facts = t.facts.union(&c.on_true);
+                        f.facts = f.facts.union(&c.on_false);
+                    }
+                }
+                (t, f)
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------
+    // Expressions
+
+    fn eval(&mut self, e: &'p Expr, st: &mut State<'p>) -> Val<'p> {
+        self.steps += 1;
+        if !st.live {
+            return Val::default();
+        }
+        match e {
+            Expr::Lit(_) => Val::default(),
+            Expr::Path { segs, span } => self.path_value(segs, *span, st),
+            Expr::Field { base, name, span } => {
+                let b = self.eval(base, st);
+                self.project(&b, name, None, *span)
+            }
+            Expr::Index { base, index } => {
+                let b = self.eval(base, st);
+                self.eval(index, st);
+                let mut out = b.data();
+                out.fields = None;
+                out.ty = b.ty.elem();
+                if let Some(f) = &b.fields {
+                    for fv in f.values() {
+                        out = out.join(fv);
+                    }
+                }
+                out
+            }
+            Expr::Call { callee, args, span } => self.call(callee, args, *span, st),
+            Expr::Method { recv, name, args, span } => self.method(recv, name, args, *span, st),
+            Expr::Macro { name, args, span } => {
+                let vals: Vec<Val<'p>> = args.iter().map(|a| self.eval(a, st)).collect();
+                let ty = match name.as_str() {
+                    "format" => Ty::Ext(Arc::from("String"), Vec::new()),
+                    "vec" => Ty::Slice(Box::new(vals.first().map(|v| v.ty.clone()).unwrap_or(Ty::Unknown))),
+                    _ => Ty::Unknown,
+                };
+                // `write!(buf, ..)` writes into its first argument.
+                if matches!(name.as_str(), "write" | "writeln") {
+                    if let Some((var, path)) = args.first().and_then(Self::place) {
+                        let data = self.combine(&vals[1.min(vals.len())..], *span, Ty::Unknown);
+                        self.write(st, var, &path, data, false);
+                    }
+                    return Val::default();
+                }
+                self.combine(&vals, *span, ty)
+            }
+            Expr::Not(x) => {
+                let v = self.eval(x, st);
+                match &v.cond {
+                    Some(c) => Val::with_cond(c.not()),
+                    None => Val::default(),
+                }
+            }
+            Expr::Pass(x) => self.eval(x, st),
+            Expr::Binary { op, lhs, rhs } => match op {
+                BinOp::And | BinOp::Or => {
+                    let (a, b) = if *op == BinOp::And {
+                        let a = self.eval(lhs, st);
+                        let (t, _) = self.branch_val(&a, st.clone());
+                        let mut tt = t;
+                        let b = self.eval(rhs, &mut tt);
+                        (a, b)
+                    } else {
+                        let a = self.eval(lhs, st);
+                        let b = self.eval(rhs, st);
+                        (a, b)
+                    };
+                    let c = if *op == BinOp::And {
+                        Cond::and(a.cond.as_deref(), b.cond.as_deref())
+                    } else {
+                        Cond::or(a.cond.as_deref(), b.cond.as_deref())
+                    };
+                    Val { cond: c.map(Rc::new), ..Default::default() }
+                }
+                BinOp::Compare => {
+                    let a = self.eval(lhs, st);
+                    let b = self.eval(rhs, st);
+                    // `check() == true` keeps its meaning.
+                    match (&a.cond, rhs.as_ref(), &b.cond, lhs.as_ref()) {
+                        (Some(c), Expr::Lit(Lit::Bool(true)), _, _) | (_, _, Some(c), Expr::Lit(Lit::Bool(true))) => {
+                            Val { cond: Some(c.clone()), ..Default::default() }
+                        }
+                        _ => Val::default(),
+                    }
+                }
+                BinOp::Combine => {
+                    let a = self.eval(lhs, st);
+                    let b = self.eval(rhs, st);
+                    let ty = if a.ty.is_known() { a.ty.clone() } else { b.ty.clone() };
+                    self.combine(&[a, b], Span::default(), ty)
+                }
+            },
+            Expr::Assign { lhs, rhs, compound, span } => {
+                let v = self.eval(rhs, st);
+                match Self::place(lhs) {
+                    Some((var, path)) => {
+                        let strong = !*compound && !matches!(**lhs, Expr::Index { .. } | Expr::Pass(_));
+                        let v = if *compound { self.combine(&[v], *span, Ty::Unknown) } else { v };
+                        self.write(st, var, &path, v, strong);
+                    }
+                    None => {
+                        self.eval(lhs, st);
+                    }
+                }
+                Val::default()
+            }
+            Expr::If { cond, then, els } => {
+                let (mut t, mut f) = self.branch(cond, st.clone());
+                let mark = st.vars.len();
+                let tv = self.block(then, &mut t);
+                t.vars.truncate(mark.min(t.vars.len()));
+                let fv = match els {
+                    Some(e) => self.eval(e, &mut f),
+                    None => Val::default(),
+                };
+                f.vars.truncate(mark.min(f.vars.len()));
+                let v = match (t.live, f.live) {
+                    (true, false) => tv,
+                    (false, true) => fv,
+                    _ => tv.join(&fv),
+                };
+                *st = State::join(t, f);
+                v
+            }
+            Expr::Let { pat, expr } => {
+                // A `let` outside an `if` condition (let chains): bind in place.
+                let v = self.eval(expr, st);
+                self.bind(pat, v, st);
+                Val::default()
+            }
+            Expr::Match { scrut, arms } => self.match_expr(scrut, arms, st),
+            Expr::Block(b) => self.block(b, st),
+            Expr::Loop { label, body } => self.run_loop(label.as_deref(), None, None, body, st),
+            Expr::While { label, cond, body } => self.run_loop(label.as_deref(), Some(cond), None, body, st),
+            Expr::For { label, pat, iter, body } => {
+                let it = self.eval(iter, st);
+                self.run_loop(label.as_deref(), None, Some((pat, it)), body, st)
+            }
+            Expr::Break { label, value } => {
+                let v = match value {
+                    Some(x) => self.eval(x, st),
+                    None => Val::default(),
+                };
+                if let Some(l) = self.find_loop(label.as_deref()) {
+                    self.loops[l].breaks.push(st.clone());
+                    self.loops[l].values.push(v);
+                }
+                st.live = false;
+                Val::default()
+            }
+            Expr::Continue { label } => {
+                if let Some(l) = self.find_loop(label.as_deref()) {
+                    self.loops[l].continues.push(st.clone());
+                }
+                st.live = false;
+                Val::default()
+            }
+            Expr::Return { value, .. } => {
+                let v = match value {
+                    Some(x) => self.eval(x, st),
+                    None => Val::default(),
+                };
+                if st.live {
+                    self.ret(v, st);
+                }
+                st.live = false;
+                Val::default()
+            }
+            Expr::Try { expr, .. } => {
+                let v = self.eval(expr, st);
+                self.unwrap_value(v, st)
+            }
+            Expr::Await(x) => self.eval(x, st),
+            Expr::Closure { params, body } => {
+                Val { callable: Some(Callable::Closure(params, body)), ..Default::default() }
+            }
+            Expr::Struct { path, fields, rest, span } => {
+                let ty = match self.resolve(path) {
+                    Res::Adt(a) => Ty::Adt(a, Vec::new()),
+                    Res::Variant(a, _) => Ty::Adt(a, Vec::new()),
+                    _ => Ty::Unknown,
+                };
+                let mut out = match rest {
+                    Some(r) => {
+                        let rv = self.eval(r, st);
+                        rv.data()
+                    }
+                    None => Val::default(),
+                };
+                out.ty = ty;
+                let mut m = out.fields.as_deref().cloned().unwrap_or_default();
+                for (name, fe) in fields {
+                    let fv = self.eval(fe, st);
+                    m.insert(Arc::from(name.as_str()), fv);
+                }
+                // Personal fields of the literal's type mark what is written into them.
+                if let Ty::Adt(a, _) = &out.ty {
+                    for (name, fv) in m.iter_mut() {
+                        if let Some(fd) = self.cx.ix.field(*a, None, name) {
+                            let cats = self.cx.specs.field_cats(fd);
+                            for c in cats.iter() {
+                                let adt = &self.cx.ix.adts[*a];
+                                fv.taint.add(
+                                    Label::Cat(c),
+                                    Trace::start(HopRef { file: adt.file(self.cx.ix), span: fd.span, note: Arc::from(format!("{}.{}", adt.name, fd.name).as_str()) })
+                                        .push(self.hop(*span, format!("written into `{}.{}`", adt.name, fd.name))),
+                                );
+                            }
+                        }
+                    }
+                }
+                out.fields = Some(Rc::new(m));
+                out
+            }
+            Expr::Tuple(es) => {
+                let vals: Vec<Val<'p>> = es.iter().map(|x| self.eval(x, st)).collect();
+                let ty = Ty::Tuple(vals.iter().map(|v| v.ty.clone()).collect());
+                let mut m = BTreeMap::new();
+                for (i, v) in vals.into_iter().enumerate() {
+                    m.insert(Arc::from(i.to_string().as_str()), v);
+                }
+                Val { fields: Some(Rc::new(m)), ty, ..Default::default() }
+            }
+            Expr::Array(es) => {
+                let vals: Vec<Val<'p>> = es.iter().map(|x| self.eval(x, st)).collect();
+                let ty = Ty::Slice(Box::new(vals.first().map(|v| v.ty.clone()).unwrap_or(Ty::Unknown)));
+                let mut out = Val::typed(ty);
+                for v in &vals {
+                    out = out.join(&v.data());
+                }
+                out.ty = Ty::Slice(Box::new(vals.first().map(|v| v.ty.clone()).unwrap_or(Ty::Unknown)));
+                out
+            }
+            Expr::Cast { expr, ty } => {
+                let v = self.eval(expr, st);
+                let mut out = v.data();
+                out.ty = self.resolve_ty(ty);
+                out
+            }
+            Expr::Opaque(parts) => {
+                let vals: Vec<Val<'p>> = parts.iter().map(|x| self.eval(x, st)).collect();
+                self.combine(&vals, Span::default(), Ty::Unknown)
+            }
+            Expr::Diverge(parts) => {
+                for p in parts {
+                    self.eval(p, st);
+                }
+                st.live = false;
+                Val::default()
+            }
+        }
+    }
+
+    fn branch_val(&mut self, v: &Val<'p>, st: State<'p>) -> (State<'p>, State<'p>) {
+        let mut t = st.clone();
+        let mut f = st;
+        if let Some(c) = &v.cond {
+            t.facts = t.facts.union(&c.on_true);
+            f.facts = f.facts.union(&c.on_false);
+        }
+        (t, f)
+    }
+
+    /// `x?`, `x.unwrap()`: for a consent `Result`/`Option`, execution goes on
+    /// only when it said yes.
+    fn unwrap_value(&mut self, v: Val<'p>, st: &mut State<'p>) -> Val<'p> {
+        match v.cond.as_deref() {
+            Some(c) if c.shape == Shape::Wrapped => {
+                st.facts = st.facts.union(&c.on_true);
+                let mut out = v.data();
+                out.ty = v.ty.elem();
+                out
+            }
+            Some(c) if c.shape == Shape::WrappedBool => {
+                Val { cond: Some(Rc::new(Cond { shape: Shape::Bool, ..c.clone() })), ..Default::default() }
+            }
+            _ => {
+                let mut out = v.clone();
+                out.ty = v.ty.elem();
+                out.cond = None;
+                out
+            }
+        }
+    }
+
+    fn find_loop(&self, label: Option<&str>) -> Option<usize> {
+        match label {
+            None => self.loops.len().checked_sub(1),
+            Some(l) => self.loops.iter().rposition(|c| c.label == Some(l)),
+        }
+    }
+
+    fn run_loop(
+        &mut self,
+        label: Option<&'p str>,
+        cond: Option<&'p Expr>,
+        each: Option<(&'p Pat, Val<'p>)>,
+        body: &'p Block,
+        st: &mut State<'p>,
+    ) -> Val<'p> {
+        let entry = st.clone();
+        let mark = entry.vars.len();
+        let mut head = entry.clone();
+        let mut exits: Vec<State<'p>> = Vec::new();
+        let mut breaks: Vec<State<'p>> = Vec::new();
+        let mut values: Vec<Val<'p>> = Vec::new();
+        let rounds = if self.steps > BUDGET { 1 } else { 3 };
+        for _ in 0..rounds {
+            self.loops.push(LoopCtx { label, breaks: Vec::new(), continues: Vec::new(), values: Vec::new() });
+            let mut s = head.clone();
+            if let Some(c) = cond {
+                let (t, f) = self.branch(c, s);
+                let mut f = f;
+                f.vars.truncate(mark.min(f.vars.len()));
+                exits.push(f);
+                s = t;
+            }
+            if let Some((pat, it)) = &each {
+                let mut elem = it.data();
+                elem.ty = it.ty.elem();
+                elem.fields = None;
+                if let Some(f) = &it.fields {
+                    for fv in f.values() {
+                        elem = elem.join(fv);
+                    }
+                }
+                s.facts = s.facts.union(&it.guard);
+                self.bind(pat, elem, &mut s);
+            }
+            self.block(body, &mut s);
+            s.vars.truncate(mark.min(s.vars.len()));
+            let ctx = self.loops.pop();
+            let mut back = s;
+            if let Some(ctx) = ctx {
+                for mut c in ctx.continues {
+                    c.vars.truncate(mark.min(c.vars.len()));
+                    back = State::join(back, c);
+                }
+                for mut b in ctx.breaks {
+                    b.vars.truncate(mark.min(b.vars.len()));
+                    breaks.push(b);
+                }
+                values.extend(ctx.values);
+            }
+            let next = State::join(entry.clone(), back);
+            let stable = next.same(&head);
+            head = next;
+            if stable {
+                break;
+            }
+        }
+        // `for` and `while` may stop at any iteration's head; `loop` only by `break`.
+        let mut after = if cond.is_some() {
+            exits.into_iter().fold(State::dead(), State::join)
+        } else if each.is_some() {
+            head
+        } else {
+            State::dead()
+        };
+        for b in breaks {
+            after = State::join(after, b);
+        }
+        *st = after;
+        values.iter().fold(Val::default(), |a, v| a.join(v))
+    }
+
+    fn match_expr(&mut self, scrut: &'p Expr, arms: &'p [Arm], st: &mut State<'p>) -> Val<'p> {
+        let v = self.eval(scrut, st);
+        let mark = st.vars.len();
+        let mut out_state = State::dead();
+        let mut out_val = Val::default();
+        for arm in arms {
+            let mut s = st.clone();
+            self.bind(&arm.pat, v.clone(), &mut s);
+            if let Some(g) = &arm.guard {
+                let (t, _) = self.branch(g, s);
+                s = t;
+            }
+            let av = self.eval(&arm.body, &mut s);
+            s.vars.truncate(mark.min(s.vars.len()));
+            if s.live {
+                out_val = out_val.join(&av);
+            }
+            out_state = State::join(out_state, s);
+        }
+        if arms.is_empty() {
+            out_state = st.clone();
+        }
+        *st = out_state;
+        out_val
+    }
+
+    // -----------------------------------------------------------------------
+    // Paths and calls
+
+    fn path_value(&mut self, segs: &[String], span: Span, st: &State<'p>) -> Val<'p> {
+        if segs.len() == 1 {
+            if let Some(v) = st.get(&segs[0]) {
+                return v.clone();
+            }
+        }
+        match self.resolve(segs) {
+            Res::Fn(f) => Val { callable: Some(Callable::Fns(Rc::from(vec![f]))), ..Default::default() },
+            Res::Fns(fs) => Val { callable: Some(Callable::Fns(Rc::from(fs))), ..Default::default() },
+            Res::Adt(a) | Res::Variant(a, _) => Val::typed(Ty::Adt(a, Vec::new())),
+            Res::Ext(p) => {
+                // A policy source that is a constant or a static.
+                let mut v = Val::default();
+                if let Some(set) = self.cx.specs.ext_sources.get(&p) {
+                    for c in set.iter() {
+                        v.taint.add(Label::Cat(c), Trace::start(self.hop(span, format!("`{p}` (a policy source)"))));
+                    }
+                }
+                v
+            }
+            _ => Val::default(),
+        }
+    }
+
+    fn call(&mut self, callee: &'p Expr, args: &'p [Expr], span: Span, st: &mut State<'p>) -> Val<'p> {
+        let vals: Vec<Val<'p>> = args.iter().map(|a| self.eval(a, st)).collect();
+        let arg_exprs: Vec<Option<&'p Expr>> = args.iter().map(Some).collect();
+        if let Expr::Path { segs, .. } = callee {
+            if segs.len() == 1 {
+                if let Some(v) = st.get(&segs[0]).cloned() {
+                    return match v.callable {
+                        Some(c) => self.invoke(&c, vals, st, &Facts::default(), span),
+                        None => self.combine(&vals, span, Ty::Unknown),
+                    };
+                }
+            }
+            return match self.resolve(segs) {
+                Res::Fn(f) => self.call_fns(&[f], vals, &arg_exprs, span, st, false),
+                Res::Fns(fs) => self.call_fns(&fs, vals, &arg_exprs, span, st, false),
+                Res::Variant(a, _) | Res::Adt(a) => self.construct(a, vals),
+                Res::Ext(p) => self.call_external(&p, None, vals, &arg_exprs, span, st),
+                _ => self.combine(&vals, span, Ty::Unknown),
+            };
+        }
+        let f = self.eval(callee, st);
+        match f.callable {
+            Some(c) => self.invoke(&c, vals, st, &Facts::default(), span),
+            None => self.combine(&vals, span, Ty::Unknown),
+        }
+    }
+
+    fn construct(&self, a: AdtId, vals: Vec<Val<'p>>) -> Val<'p> {
+        let mut m = BTreeMap::new();
+        for (i, v) in vals.into_iter().enumerate() {
+            m.insert(Arc::from(i.to_string().as_str()), v);
+        }
+        Val { fields: Some(Rc::new(m)), ty: Ty::Adt(a, Vec::new()), ..Default::default() }
+    }
+
+    /// Run a closure or call a function value with these arguments.
+    fn invoke(&mut self, c: &Callable<'p>, args: Vec<Val<'p>>, st: &mut State<'p>, extra: &Facts, span: Span) -> Val<'p> {
+        match c {
+            Callable::Closure(params, body) => {
+                if self.closure_depth > 6 || self.steps > BUDGET * 2 {
+                    return self.combine(&args, span, Ty::Unknown);
+                }
+                self.closure_depth += 1;
+                let saved_facts = st.facts.clone();
+                let mark = st.vars.len();
+                st.facts = st.facts.union(extra);
+                for (i, (p, t)) in params.iter().enumerate() {
+                    let mut v = args.get(i).cloned().unwrap_or_default();
+                    if let Some(t) = t {
+                        let rt = self.resolve_ty(t);
+                        if rt.is_known() {
+                            v.ty = rt;
+                        }
+                    }
+                    self.bind(p, v, st);
+                }
+                self.frames.push(Vec::new());
+                let was_live = st.live;
+                let v = self.eval(body, st);
+                let mut rets = self.frames.pop().unwrap_or_default();
+                if st.live {
+                    rets.push(v);
+                }
+                st.live = was_live;
+                st.vars.truncate(mark.min(st.vars.len()));
+                st.facts = saved_facts;
+                self.closure_depth -= 1;
+                rets.iter().fold(Val::default(), |a, b| a.join(b))
+            }
+            Callable::Fns(fs) => {
+                let fs = fs.clone();
+                let saved = st.facts.clone();
+                st.facts = st.facts.union(extra);
+                let nargs = args.len();
+                let v = self.call_fns(&fs, args, &vec![None; nargs], span, st, false);
+                st.facts = saved;
+                v
+            }
+        }
+    }
+
+    fn call_external(
+        &mut self,
+        path: &str,
+        recv: Option<(&'p Expr, Val<'p>)>,
+        vals: Vec<Val<'p>>,
+        _arg_exprs: &[Option<&'p Expr>],
+        span: Span,
+        st: &mut State<'p>,
+    ) -> Val<'p> {
+        let mut all: Vec<Val<'p>> = Vec::new();
+        if let Some((_, r)) = &recv {
+            all.push(r.clone());
+        }
+        all.extend(vals.iter().cloned());
+        if let Some(sink) = self.cx.specs.ext_sinks.get(path).cloned() {
+            for v in &all {
+                self.hit(&sink, v, st, span, path);
+            }
+            return Val::default();
+        }
+        if std_model::diverges(path) {
+            st.live = false;
+            return Val::default();
+        }
+        // Closures handed to external code may run: analyse them here, with
+        // the other arguments as their inputs.
+        let data = self.combine(&all, span, Ty::Unknown);
+        let mut results = Vec::new();
+        for v in &all {
+            if let Some(c) = v.callable.clone() {
+                results.push(self.invoke(&c, vec![data.clone(); 2], st, &Facts::default(), span));
+            }
+        }
+        let last = path.rsplit("::").next().unwrap_or(path);
+        let mut out = if std_model::is_wrapper(path) && vals.len() == 1 {
+            vals[0].clone()
+        } else if std_model::kind(last) == Kind::Pure {
+            Val::default()
+        } else {
+            let mut d = data;
+            for r in &results {
+                d = d.join(&r.data());
+            }
+            d
+        };
+        if let Some(set) = self.cx.specs.ext_sources.get(path) {
+            for c in set.iter() {
+                out.taint.add(Label::Cat(c), Trace::start(self.hop(span, format!("`{path}(..)` returns {}", self.cx.cats.name(c)))));
+            }
+        }
+        if std_model::is_constructor(last) && !out.ty.is_known() {
+            if let Some((ty_path, _)) = path.rsplit_once("::") {
+                out.ty = Ty::Ext(Arc::from(ty_path), Vec::new());
+            }
+        }
+        out
+    }
+
+    /// Calls to workspace functions (several for dynamic dispatch): apply
+    /// each one's annotations and summary at this call site.
+    fn call_fns(
+        &mut self,
+        fs: &[FnId],
+        vals: Vec<Val<'p>>,
+        arg_exprs: &[Option<&'p Expr>],
+        span: Span,
+        st: &mut State<'p>,
+        _method: bool,
+    ) -> Val<'p> {
+        let cx = self.cx;
+        let mut out: Option<Val<'p>> = None;
+        for &g in fs {
+            let ginfo = &cx.ix.fns[g];
+            let spec = &cx.specs.fns[g];
+            self.out.edges.push(Edge { callee: g, facts: st.facts.clone() });
+            let name = ginfo.def.name.as_str();
+            let call_hop = self.hop(span, format!("passed to `{name}`"));
+            // Arguments that reach closures passed in: a closure argument runs in the callee.
+            for (i, v) in vals.iter().enumerate() {
+                if let Some(c) = v.callable.clone() {
+                    if matches!(c, Callable::Closure(..)) {
+                        let others: Vec<Val<'p>> = vals.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, v)| v.clone()).collect();
+                        let data = self.combine(&others, span, Ty::Unknown);
+                        self.invoke(&c, vec![data; 2], st, &Facts::default(), span);
+                    }
+                }
+            }
+            if let Some(sink) = &spec.sink {
+                let sink = sink.clone();
+                for (i, v) in vals.iter().enumerate() {
+                    if sink.args.as_ref().is_none_or(|a| a.contains(&i)) {
+                        self.hit(&sink, v, st, span, name);
+                    }
+                }
+            }
+            let summary = &cx.summaries[g];
+            for eff in &summary.effects {
+                let Some(arg) = vals.get(usize::from(eff.param.0)) else { continue };
+                let pv = self.project_path(arg, &eff.param.1, span);
+                let w = self.whole(&pv, span);
+                let facts = st.facts.union(&eff.facts).union(&pv.guard);
+                let eff_trace = trace_of(&eff.trace);
+                for (l, t) in &w.0 {
+                    match l {
+                        Label::Cat(c) => {
+                            if eff.exclude.contains(*c) {
+                                continue;
+                            }
+                            for r in &eff.sink.recipients {
+                                for p in &eff.sink.purposes {
+                                    self.out.candidates.push(Candidate {
+                                        func: self.fid,
+                                        cat: *c,
+                                        sink: eff.sink.clone(),
+                                        recipient: r.clone(),
+                                        purpose: p.clone(),
+                                        facts: facts.clone(),
+                                        span,
+                                        snippet: Arc::from(format!("{name}(..)").as_str()),
+                                        trace: t.push(call_hop.clone()).concat(&eff_trace).hops(),
+                                    });
+                                }
+                            }
+                        }
+                        Label::Param(i, path) => {
+                            self.out.summary.effects.push(Effect {
+                                param: (*i, path.to_vec()),
+                                exclude: eff.exclude,
+                                sink: eff.sink.clone(),
+                                facts: facts.clone(),
+                                trace: t.push(call_hop.clone()).concat(&eff_trace).hops(),
+                            });
+                        }
+                    }
+                }
+            }
+            // Writes into `&mut` arguments.
+            for (j, sv) in &summary.writes {
+                let v = self.instantiate(sv, &vals, span, name);
+                if let Some(Some(e)) = arg_exprs.get(usize::from(*j)) {
+                    if let Some((var, path)) = Self::place(e) {
+                        self.write(st, var, &path, v, false);
+                    }
+                }
+            }
+            let mut ret = if let Some((grant, shape)) = spec.check {
+                Val::with_cond(Cond::yes(&Facts::one(grant as GrantId), shape))
+            } else {
+                let mut r = self.instantiate(&summary.ret, &vals, span, name);
+                if let Some(c) = &summary.ret_cond {
+                    r.cond = Some(Rc::new(c.clone()));
+                }
+                r
+            };
+            if let Some(cats) = spec.source {
+                for c in cats.iter() {
+                    ret.taint.add(
+                        Label::Cat(c),
+                        Trace::start(self.hop(span, format!("`{name}()` returns {}", cx.cats.name(c)))),
+                    );
+                }
+            }
+            if spec.sink.is_some() && spec.source.is_none() {
+                ret.taint = Taint::default();
+                ret.fields = None;
+            }
+            if let Some(d) = spec.declassify {
+                ret.taint.0.retain(|(l, _)| !matches!(l, Label::Cat(c) if d.contains(*c)));
+                ret.fields = None;
+            }
+            if let Some(rt) = &ginfo.def.ret {
+                let ty = cx.ix.resolve_ty(ginfo.module, rt, &ginfo.def.bounds, ginfo.self_ty.as_ref(), ginfo.impl_generics);
+                let ty = match (&ty, ginfo.def.is_async) {
+                    (Ty::Unknown, _) => ret.ty.clone(),
+                    _ => ty,
+                };
+                ret.ty = ty;
+            }
+            out = Some(match out {
+                None => ret,
+                Some(o) => o.join(&ret),
+            });
+        }
+        out.unwrap_or_default()
+    }
+
+    /// A summary value at a call site: parameters replaced by the arguments.
+    fn instantiate(&self, sv: &SumVal, args: &[Val<'p>], span: Span, name: &str) -> Val<'p> {
+        let ret_hop = self.hop(span, format!("returned by `{name}`"));
+        // A parameter passed straight through keeps its type and fields.
+        if sv.fields.is_empty() && sv.taint.len() == 1 {
+            if let SumLabel::Param(i, path) = &sv.taint[0].0 {
+                if let Some(a) = args.get(usize::from(*i)) {
+                    let arc: Vec<Arc<str>> = path.clone();
+                    let mut v = self.project_path(a, &arc, span).data();
+                    v.taint = v.taint.hop(&ret_hop);
+                    v.guard = v.guard.union(&sv.guard);
+                    return v;
+                }
+            }
+        }
+        let mut v = Val { guard: sv.guard.clone(), ..Default::default() };
+        for (l, hops) in &sv.taint {
+            match l {
+                SumLabel::Cat(c) => v.taint.add(Label::Cat(*c), trace_of(hops).push(ret_hop.clone())),
+                SumLabel::Param(i, path) => {
+                    if let Some(a) = args.get(usize::from(*i)) {
+                        let pv = self.project_path(a, path, span);
+                        v.taint.union(&self.whole(&pv, span).hop(&ret_hop));
+                    }
+                }
+            }
+        }
+        if !sv.fields.is_empty() {
+            let mut m = BTreeMap::new();
+            for (k, f) in &sv.fields {
+                m.insert(k.clone(), self.instantiate(f, args, span, name));
+            }
+            v.fields = Some(Rc::new(m));
+        }
+        v
+    }
+
+    /// Data reaching a sink: a candidate per category (concrete) or an effect
+    /// of this function (from a parameter).
+    fn hit(&mut self, sink: &Arc<SinkSpec>, v: &Val<'p>, st: &State<'p>, span: Span, callee: &str) {
+        let w = self.whole(v, span);
+        if w.is_empty() {
+            return;
+        }
+        let facts = st.facts.union(&v.guard);
+        let sink_hop = self.hop(span, format!("sent by `{callee}`"));
+        let exclude = self.implied_set(&v.ty);
+        for (l, t) in &w.0 {
+            let trace = t.push(sink_hop.clone());
+            match l {
+                Label::Cat(c) => {
+                    for r in &sink.recipients {
+                        for p in &sink.purposes {
+                            self.out.candidates.push(Candidate {
+                                func: self.fid,
+                                cat: *c,
+                                sink: sink.clone(),
+                                recipient: r.clone(),
+                                purpose: p.clone(),
+                                facts: facts.clone(),
+                                span,
+                                snippet: Arc::from(format!("{callee}(..)").as_str()),
+                                trace: trace.hops(),
+                            });
+                        }
+                    }
+                }
+                Label::Param(i, path) => self.out.summary.effects.push(Effect {
+                    param: (*i, path.to_vec()),
+                    exclude,
+                    sink: sink.clone(),
+                    facts: facts.clone(),
+                    trace: trace.hops(),
+                }),
+            }
+        }
+    }
+
+    fn method(&mut self, recv: &'p Expr, name: &'p str, args: &'p [Expr], span: Span, st: &mut State<'p>) -> Val<'p> {
+        let rv = self.eval(recv, st);
+        // Consent values first: their methods say yes or no.
+        if let Some(c) = rv.cond.clone() {
+            match name {
+                "unwrap" | "expect" | "unwrap_or_default" | "unwrap_or" | "unwrap_or_else" => {
+                    for a in args {
+                        self.eval(a, st);
+                    }
+                    return self.unwrap_value(rv, st);
+                }
+                "is_ok" | "is_some" | "is_ok_and" | "is_some_and" if c.shape == Shape::Wrapped => {
+                    return Val::with_cond(Cond { shape: Shape::Bool, ..(*c).clone() });
+                }
+                "is_err" | "is_none" if c.shape == Shape::Wrapped => {
+                    return Val::with_cond(Cond { shape: Shape::Bool, ..(*c).clone() }.not());
+                }
+                "then" | "then_some" if c.shape == Shape::Bool => {
+                    let argv: Vec<Val<'p>> = args.iter().map(|a| self.eval(a, st)).collect();
+                    let mut out = Val::default();
+                    for a in &argv {
+                        match &a.callable {
+                            Some(cl) => out = out.join(&self.invoke(cl, Vec::new(), st, &c.on_true, span)),
+                            None => out = out.join(a),
+                        }
+                    }
+                    return out;
+                }
+                "clone" | "to_owned" | "await" => return rv,
+                _ => {}
+            }
+        }
+        let vals: Vec<Val<'p>> = args.iter().map(|a| self.eval(a, st)).collect();
+        let arity = vals.len() + 1;
+        // Resolve through the receiver's type, else every workspace method of that name and arity.
+        let targets: Vec<FnId> = match &rv.ty {
+            Ty::Adt(..) | Ty::Dyn(_) => self.cx.ix.methods_of(&rv.ty, name),
+            Ty::Unknown => self
+                .cx
+                .ix
+                .methods_by_name
+                .get(&(name.to_string(), arity))
+                .cloned()
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        // Trait declarations reached through a known impl add nothing but their annotations.
+        let targets: Vec<FnId> = targets.into_iter().filter(|&f| self.cx.ix.fns[f].def.receiver.is_some() || matches!(self.cx.ix.fns[f].owner, Owner::Free)).collect();
+        if !targets.is_empty() {
+            let targets = self.with_trait_decls(targets, &rv.ty, name);
+            let mut all = Vec::with_capacity(vals.len() + 1);
+            all.push(rv);
+            all.extend(vals);
+            let mut exprs: Vec<Option<&'p Expr>> = vec![Some(recv)];
+            exprs.extend(args.iter().map(Some));
+            return self.call_fns(&targets, all, &exprs, span, st, true);
+        }
+        if let Ty::Ext(p, _) = &rv.ty {
+            let full = format!("{p}::{name}");
+            if self.cx.specs.ext_sinks.contains_key(&full) || self.cx.specs.ext_sources.contains_key(&full) {
+                let exprs: Vec<Option<&'p Expr>> = args.iter().map(Some).collect();
+                return self.call_external(&full, Some((recv, rv)), vals, &exprs, span, st);
+            }
+        }
+        self.std_method(recv, rv, name, vals, span, st)
+    }
+
+    /// A sink on a trait method declaration makes every implementation a sink.
+    fn with_trait_decls(&self, mut targets: Vec<FnId>, _ty: &Ty, name: &str) -> Vec<FnId> {
+        let ix = self.cx.ix;
+        let mut extra = Vec::new();
+        for &f in &targets {
+            if let Owner::Impl { trait_: Some(t), .. } = ix.fns[f].owner {
+                if let Some(&d) = ix.traits[t].decls.get(name) {
+                    let s = &self.cx.specs.fns[d];
+                    if s.sink.is_some() || s.source.is_some() || s.check.is_some() || s.declassify.is_some() {
+                        extra.push(d);
+                    }
+                }
+            }
+        }
+        for d in extra {
+            if !targets.contains(&d) {
+                targets.push(d);
+            }
+        }
+        targets
+    }
+
+    fn std_method(&mut self, recv: &'p Expr, rv: Val<'p>, name: &str, vals: Vec<Val<'p>>, span: Span, st: &mut State<'p>) -> Val<'p> {
+        let elem = {
+            let mut e = rv.data();
+            e.ty = rv.ty.elem();
+            e
+        };
+        let closure = vals.iter().find_map(|v| v.callable.clone());
+        let run = |this: &mut Self, st: &mut State<'p>, extra: &Facts| -> Option<Val<'p>> {
+            closure.as_ref().map(|c| this.invoke(c, vec![elem.clone(), elem.clone()], st, extra, span))
+        };
+        match std_model::kind(name) {
+            Kind::Pure => {
+                run(self, st, &rv.guard);
+                Val::default()
+            }
+            Kind::Absorb => {
+                let mut data = self.combine(&vals, span, Ty::Unknown);
+                if let Some(r) = run(self, st, &Facts::default()) {
+                    data = data.join(&r.data());
+                }
+                if let Some((var, path)) = Self::place(recv) {
+                    self.write(st, var, &path, data, false);
+                }
+                Val::default()
+            }
+            Kind::Iter => {
+                let mut out = rv.data();
+                out.ty = Ty::Iter(Box::new(match (name, &rv.ty) {
+                    ("keys", Ty::Ext(_, a)) => a.first().cloned().unwrap_or(Ty::Unknown),
+                    ("values" | "values_mut" | "into_values", Ty::Ext(_, a)) => a.get(1).cloned().unwrap_or(Ty::Unknown),
+                    _ => rv.ty.elem(),
+                }));
+                out.fields = None;
+                out.taint = self.whole(&rv, span);
+                out
+            }
+            Kind::Keep => {
+                let mut out = rv.data();
+                for v in &vals {
+                    if v.callable.is_none() {
+                        out = out.join(&v.data());
+                    }
+                }
+                if let Some(r) = run(self, st, &rv.guard) {
+                    out = out.join(&r.data());
+                }
+                out.ty = rv.ty.clone();
+                out
+            }
+            Kind::Filter => {
+                let mut out = rv.data();
+                if let Some(c) = &closure {
+                    let r = self.invoke(c, vec![elem.clone()], st, &rv.guard, span);
+                    if let Some(cond) = &r.cond {
+                        out.guard = out.guard.union(&cond.on_true);
+                    }
+                }
+                if name == "find" {
+                    out.ty = rv.ty.elem();
+                }
+                out
+            }
+            Kind::Map => {
+                let mut out = Val { guard: rv.guard.clone(), ..Default::default() };
+                match run(self, st, &rv.guard) {
+                    Some(r) => {
+                        out.taint = r.taint.clone();
+                        if let Some(f) = &r.fields {
+                            for fv in f.values() {
+                                out.taint.union(&fv.taint);
+                            }
+                        }
+                        out.ty = match &rv.ty {
+                            Ty::Iter(_) => Ty::Iter(Box::new(r.ty.clone())),
+                            _ => r.ty.clone(),
+                        };
+                        if !r.guard.is_empty() {
+                            out.guard = out.guard.union(&r.guard);
+                        }
+                    }
+                    None => out = self.combine(&[rv.clone()], span, Ty::Unknown),
+                }
+                for v in &vals {
+                    if v.callable.is_none() {
+                        out = out.join(&v.data());
+                    }
+                }
+                out
+            }
+            Kind::ForEach => {
+                run(self, st, &rv.guard);
+                Val::default()
+            }
+            Kind::Elem => {
+                let mut out = rv.data();
+                out.ty = rv.ty.elem();
+                for v in &vals {
+                    if v.callable.is_none() {
+                        out = out.join(&v.data());
+                    }
+                }
+                if let Some(r) = run(self, st, &rv.guard) {
+                    out = out.join(&r.data());
+                }
+                out
+            }
+            Kind::Collect => {
+                let mut out = rv.data();
+                out.ty = Ty::Ext(Arc::from("Vec"), vec![rv.ty.elem()]);
+                out.taint = self.whole(&rv, span);
+                out.fields = None;
+                out
+            }
+            Kind::Text => {
+                let mut all = vec![rv.clone()];
+                all.extend(vals.iter().cloned());
+                let mut out = self.combine(&all, span, Ty::Ext(Arc::from("String"), Vec::new()));
+                out.guard = rv.guard.clone();
+                out
+            }
+            Kind::Union => {
+                let mut all = vec![rv];
+                all.extend(vals.iter().cloned());
+                let mut out = self.combine(&all, span, Ty::Unknown);
+                if let Some(r) = run(self, st, &Facts::default()) {
+                    out = out.join(&r.data());
+                }
+                out
+            }
+        }
+    }
+}

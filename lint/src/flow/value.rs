@@ -1,0 +1,385 @@
+//! Abstract values of the flow analysis: what a value carries (labels with
+//! traces), what it is known to be (type, per-field values), what consent it
+//! stands for (`Cond`) and under which consents it was produced (`guard`).
+
+use crate::annotations::{GrantId, Shape};
+use crate::cats::CatId;
+use crate::index::{FnId, Ty};
+use crate::ir::{Expr, Span};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// Field paths on parameter labels are cut at this length (a sound
+/// over-approximation: a shorter path stands for more data).
+pub const MAX_PATH: usize = 3;
+/// Traces keep at most this many hops.
+pub const MAX_TRACE: u32 = 48;
+
+/// One step of a trace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HopRef {
+    pub file: usize,
+    pub span: Span,
+    pub note: Arc<str>,
+}
+
+#[derive(Debug)]
+struct Node {
+    hop: HopRef,
+    prev: Trace,
+    len: u32,
+}
+
+/// A persistent list of hops, newest last when listed.
+#[derive(Debug, Clone, Default)]
+pub struct Trace(Option<Arc<Node>>);
+
+impl Trace {
+    pub fn start(hop: HopRef) -> Trace {
+        Trace::default().push(hop)
+    }
+
+    pub fn len(&self) -> u32 {
+        self.0.as_ref().map_or(0, |n| n.len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    pub fn push(&self, hop: HopRef) -> Trace {
+        if self.len() >= MAX_TRACE {
+            return self.clone();
+        }
+        if let Some(n) = &self.0 {
+            if n.hop == hop {
+                return self.clone();
+            }
+        }
+        Trace(Some(Arc::new(Node { hop, prev: self.clone(), len: self.len() + 1 })))
+    }
+
+    /// Oldest first.
+    pub fn hops(&self) -> Vec<HopRef> {
+        let mut v = Vec::with_capacity(self.len() as usize);
+        let mut cur = &self.0;
+        while let Some(n) = cur {
+            v.push(n.hop.clone());
+            cur = &n.prev.0;
+        }
+        v.reverse();
+        v
+    }
+
+    /// `self` followed by every hop of `other`.
+    pub fn concat(&self, other: &Trace) -> Trace {
+        let mut t = self.clone();
+        for h in other.hops() {
+            t = t.push(h);
+        }
+        t
+    }
+}
+
+/// What a value carries: a category (concrete) or "whatever parameter `i`
+/// (at this field path) carries" (symbolic, resolved at each call site).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Label {
+    Cat(CatId),
+    Param(u8, Rc<[Arc<str>]>),
+}
+
+/// The labels of a value, sorted, each with the trace of how it got here.
+#[derive(Debug, Clone, Default)]
+pub struct Taint(pub Vec<(Label, Trace)>);
+
+impl Taint {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn add(&mut self, l: Label, t: Trace) {
+        match self.0.binary_search_by(|(x, _)| x.cmp(&l)) {
+            Ok(i) => {
+                // Keep the shorter trace: the clearest explanation.
+                if t.len() < self.0[i].1.len() {
+                    self.0[i].1 = t;
+                }
+            }
+            Err(i) => self.0.insert(i, (l, t)),
+        }
+    }
+
+    pub fn union(&mut self, o: &Taint) {
+        for (l, t) in &o.0 {
+            self.add(l.clone(), t.clone());
+        }
+    }
+
+    pub fn labels(&self) -> impl Iterator<Item = &Label> {
+        self.0.iter().map(|(l, _)| l)
+    }
+
+    /// Append a hop to every trace.
+    pub fn hop(&self, hop: &HopRef) -> Taint {
+        Taint(self.0.iter().map(|(l, t)| (l.clone(), t.push(hop.clone()))).collect())
+    }
+
+    pub fn same_labels(&self, o: &Taint) -> bool {
+        self.0.len() == o.0.len() && self.labels().zip(o.labels()).all(|(a, b)| a == b)
+    }
+}
+
+/// A set of consent grants known to have said yes. Sorted, small.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Facts(pub Vec<GrantId>);
+
+impl Facts {
+    pub fn one(g: GrantId) -> Facts {
+        Facts(vec![g])
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn union(&self, o: &Facts) -> Facts {
+        if o.0.is_empty() {
+            return self.clone();
+        }
+        if self.0.is_empty() {
+            return o.clone();
+        }
+        let mut v: Vec<GrantId> = self.0.iter().chain(o.0.iter()).copied().collect();
+        v.sort_unstable();
+        v.dedup();
+        Facts(v)
+    }
+
+    pub fn intersect(&self, o: &Facts) -> Facts {
+        Facts(self.0.iter().copied().filter(|g| o.0.binary_search(g).is_ok()).collect())
+    }
+}
+
+/// The consent a boolean (or `Result`/`Option`) value stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cond {
+    pub shape: Shape,
+    /// Grants that hold when the value says yes.
+    pub on_true: Facts,
+    /// Grants that hold when it says no (for `!a || b` style conditions).
+    pub on_false: Facts,
+}
+
+impl Cond {
+    pub fn yes(g: &Facts, shape: Shape) -> Cond {
+        Cond { shape, on_true: g.clone(), on_false: Facts::default() }
+    }
+    pub fn not(&self) -> Cond {
+        Cond { shape: self.shape, on_true: self.on_false.clone(), on_false: self.on_true.clone() }
+    }
+    pub fn and(a: Option<&Cond>, b: Option<&Cond>) -> Option<Cond> {
+        let (t1, f1) = a.map_or((Facts::default(), Facts::default()), |c| (c.on_true.clone(), c.on_false.clone()));
+        let (t2, f2) = b.map_or((Facts::default(), Facts::default()), |c| (c.on_true.clone(), c.on_false.clone()));
+        let c = Cond { shape: Shape::Bool, on_true: t1.union(&t2), on_false: f1.intersect(&f2) };
+        (!c.on_true.is_empty() || !c.on_false.is_empty()).then_some(c)
+    }
+    pub fn or(a: Option<&Cond>, b: Option<&Cond>) -> Option<Cond> {
+        Cond::and(a.map(Cond::not).as_ref(), b.map(Cond::not).as_ref()).map(|c| c.not())
+    }
+    pub fn join(a: &Cond, b: &Cond) -> Option<Cond> {
+        let c = Cond {
+            shape: if a.shape == b.shape { a.shape } else { Shape::Bool },
+            on_true: a.on_true.intersect(&b.on_true),
+            on_false: a.on_false.intersect(&b.on_false),
+        };
+        (!c.on_true.is_empty() || !c.on_false.is_empty()).then_some(c)
+    }
+}
+
+/// Something a value can be called as.
+#[derive(Debug, Clone)]
+pub enum Callable<'a> {
+    Closure(&'a [(crate::ir::Pat, Option<crate::ir::TyRef>)], &'a Expr),
+    Fns(Rc<[FnId]>),
+}
+
+/// An abstract value.
+#[derive(Debug, Clone, Default)]
+pub struct Val<'a> {
+    pub taint: Taint,
+    /// Values of fields known individually (struct literals, field writes).
+    pub fields: Option<Rc<BTreeMap<Arc<str>, Val<'a>>>>,
+    pub ty: Ty,
+    pub cond: Option<Rc<Cond>>,
+    pub callable: Option<Callable<'a>>,
+    /// Consents under which this data was selected (`filter(|u| u.consents)`).
+    pub guard: Facts,
+}
+
+impl Default for Ty {
+    fn default() -> Self {
+        Ty::Unknown
+    }
+}
+
+impl<'a> Val<'a> {
+    pub fn typed(ty: Ty) -> Self {
+        Val { ty, ..Default::default() }
+    }
+
+    pub fn with_cond(c: Cond) -> Self {
+        Val { cond: Some(Rc::new(c)), ..Default::default() }
+    }
+
+    /// Carries any data of its own (ignoring what its type implies).
+    pub fn has_labels(&self) -> bool {
+        !self.taint.is_empty() || self.fields.as_ref().is_some_and(|f| f.values().any(Val::has_labels))
+    }
+
+    /// Merge two values that may both flow here (a join, or a combination
+    /// like `a + b`). The guard holds only where every data-carrying side had it.
+    pub fn join(&self, o: &Val<'a>) -> Val<'a> {
+        let mut taint = self.taint.clone();
+        taint.union(&o.taint);
+        let fields = match (&self.fields, &o.fields) {
+            (None, None) => None,
+            (Some(a), None) | (None, Some(a)) => Some(a.clone()),
+            (Some(a), Some(b)) => {
+                let mut m = (**a).clone();
+                for (k, v) in b.iter() {
+                    let nv = match m.get(k) {
+                        Some(x) => x.join(v),
+                        None => v.clone(),
+                    };
+                    m.insert(k.clone(), nv);
+                }
+                Some(Rc::new(m))
+            }
+        };
+        let guard = match (self.has_labels(), o.has_labels()) {
+            (true, true) => self.guard.intersect(&o.guard),
+            (true, false) => self.guard.clone(),
+            (false, true) => o.guard.clone(),
+            (false, false) => self.guard.intersect(&o.guard),
+        };
+        let cond = match (&self.cond, &o.cond) {
+            (Some(a), Some(b)) => Cond::join(a, b).map(Rc::new),
+            _ => None,
+        };
+        Val {
+            taint,
+            fields,
+            ty: if self.ty.is_known() { self.ty.clone() } else { o.ty.clone() },
+            cond,
+            callable: self.callable.clone().or_else(|| o.callable.clone()),
+            guard,
+        }
+    }
+
+    /// Same data, no longer the same object: drops consent meaning and callables.
+    pub fn data(&self) -> Val<'a> {
+        Val { taint: self.taint.clone(), fields: self.fields.clone(), ty: self.ty.clone(), cond: None, callable: None, guard: self.guard.clone() }
+    }
+}
+
+/// A value in a function summary (`Send`): labels with traces, and per-field
+/// values to keep field sensitivity across returns.
+#[derive(Debug, Clone, Default)]
+pub struct SumVal {
+    pub taint: Vec<(SumLabel, Vec<HopRef>)>,
+    pub fields: Vec<(Arc<str>, SumVal)>,
+    pub guard: Facts,
+}
+
+/// A label in a summary (`Send` twin of [`Label`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SumLabel {
+    Cat(CatId),
+    Param(u8, Vec<Arc<str>>),
+}
+
+impl SumLabel {
+    pub fn from_label(l: &Label) -> SumLabel {
+        match l {
+            Label::Cat(c) => SumLabel::Cat(*c),
+            Label::Param(i, p) => SumLabel::Param(*i, p.to_vec()),
+        }
+    }
+}
+
+impl SumVal {
+    pub fn from_val(v: &Val<'_>, depth: u32) -> SumVal {
+        let mut s = SumVal {
+            taint: v.taint.0.iter().map(|(l, t)| (SumLabel::from_label(l), t.hops())).collect(),
+            fields: Vec::new(),
+            guard: v.guard.clone(),
+        };
+        if let Some(f) = &v.fields {
+            for (k, fv) in f.iter() {
+                if depth >= 2 {
+                    for (l, t) in &fv.taint.0 {
+                        s.taint.push((SumLabel::from_label(l), t.hops()));
+                    }
+                } else {
+                    s.fields.push((k.clone(), SumVal::from_val(fv, depth + 1)));
+                }
+            }
+        }
+        s.taint.sort_by(|a, b| a.0.cmp(&b.0));
+        s.taint.dedup_by(|a, b| a.0 == b.0);
+        s
+    }
+
+    /// The labels, for change detection.
+    pub fn key(&self) -> Vec<SumLabel> {
+        let mut k: Vec<SumLabel> = self.taint.iter().map(|(l, _)| l.clone()).collect();
+        for (_, f) in &self.fields {
+            k.extend(f.key());
+        }
+        k
+    }
+}
+
+/// A sink reached by data from a parameter: instantiated at each call site.
+#[derive(Debug, Clone)]
+pub struct Effect {
+    pub param: (u8, Vec<Arc<str>>),
+    /// Categories the callee already reports itself (its parameter's type implies them).
+    pub exclude: crate::cats::CatSet,
+    pub sink: Arc<crate::annotations::SinkSpec>,
+    /// Consents that hold on the way from the parameter to the sink.
+    pub facts: Facts,
+    /// Hops from the parameter to the sink.
+    pub trace: Vec<HopRef>,
+}
+
+impl Effect {
+    pub fn key(&self) -> (u8, Vec<Arc<str>>, crate::cats::CatSet, Arc<str>, Facts) {
+        (self.param.0, self.param.1.clone(), self.exclude, self.sink.name.clone(), self.facts.clone())
+    }
+}
+
+/// What a call to a function does, as seen from a call site.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub ret: SumVal,
+    /// Consent the return value stands for (a helper wrapping a check).
+    pub ret_cond: Option<Cond>,
+    pub effects: Vec<Effect>,
+    /// Data written into `&mut` parameters (and `&mut self`): target → value.
+    pub writes: Vec<(u8, SumVal)>,
+}
+
+impl Summary {
+    /// Whether two summaries differ in anything a caller can observe.
+    pub fn same(&self, o: &Summary) -> bool {
+        self.ret.key() == o.ret.key()
+            && self.ret_cond == o.ret_cond
+            && self.effects.len() == o.effects.len()
+            && self.effects.iter().zip(&o.effects).all(|(a, b)| a.key() == b.key())
+            && self.writes.len() == o.writes.len()
+            && self.writes.iter().zip(&o.writes).all(|(a, b)| a.0 == b.0 && a.1.key() == b.1.key())
+    }
+}
