@@ -1,0 +1,609 @@
+//! The benchmark harness: builds the release `cargo-datagate` and the floor,
+//! prepares both corpora (vendors the real one on the first run, generates
+//! the annotated workspaces), measures datagate and the floor on each,
+//! checks datagate's findings and writes `bench/RESULTS.md`.
+//!
+//! `cargo run --release -p datagate-bench --bin bench [-- OPTIONS]`; see
+//! `--help` and `bench/README.md`.
+
+use anyhow::{bail, Context as _};
+use clap::Parser;
+use datagate_bench::gen::{self, Expected};
+use datagate_bench::measure::{self, Job, Measurement, TARGET};
+use datagate_bench::report::{self, CorpusResult, Kind, Sample};
+use datagate_bench::{paths, Size};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+#[derive(Debug, Parser)]
+#[command(about = "Measure datagate against the parse-only floor and write bench/RESULTS.md")]
+struct Args {
+    /// Measured runs per tool and corpus (the report shows the median).
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+    /// Generated sizes to measure: 100k, 300k, 1m or a number of lines
+    /// (repeatable; default: 100k, 300k and 1m).
+    #[arg(long = "size", value_parser = Size::parse)]
+    sizes: Vec<Size>,
+    /// Skip the real-code corpus.
+    #[arg(long)]
+    skip_corpus: bool,
+    /// Skip the generated workspaces.
+    #[arg(long)]
+    skip_generated: bool,
+    /// Only the first N vendored crates (a quick check of the harness).
+    #[arg(long, value_name = "N")]
+    corpus_limit: Option<usize>,
+    /// Do not build `cargo-datagate` and `floor` first (use the binaries next
+    /// to this one).
+    #[arg(long)]
+    no_build: bool,
+    /// Where to write the report.
+    #[arg(long, default_value_os_t = paths::results_file())]
+    out: PathBuf,
+    /// The generator's seed.
+    #[arg(long, default_value_t = gen::DEFAULT_SEED)]
+    seed: u64,
+    /// Kill a single run that takes longer than this many seconds.
+    #[arg(long, default_value_t = 1800)]
+    timeout: u64,
+}
+
+fn main() -> anyhow::Result<()> {
+    if std::env::args().nth(1).as_deref() == Some(measure::WRAPPER_ARG) {
+        return measure::wrapper_main();
+    }
+    let args = Args::parse();
+    if args.runs == 0 {
+        bail!("--runs must be at least 1");
+    }
+    let mut meta = report::machine();
+    meta.runs = args.runs;
+    meta.command = "cargo run --release -p datagate-bench --bin bench".to_string();
+    meta.revision = git_revision();
+
+    let tools = Tools::locate(!args.no_build)?;
+    let mut results = Vec::new();
+
+    if !args.skip_corpus {
+        ensure_vendored()?;
+        let mut crates = vendored_crates()?;
+        let (files, lines) = count_rs(&paths::vendor_dir());
+        meta.corpus_crates = crates.len();
+        meta.corpus_vendored_files = files;
+        meta.corpus_vendored_lines = lines;
+        if let Some(n) = args.corpus_limit {
+            crates.truncate(n);
+        }
+        let name = if args.corpus_limit.is_some() {
+            format!("real corpus (first {} crates)", crates.len())
+        } else {
+            "real corpus".to_string()
+        };
+        eprintln!(
+            "bench: real corpus: {} vendored crates ({} .rs files, {} lines in vendor/)",
+            meta.corpus_crates, files, lines
+        );
+        results.push(run_corpus(&tools, &args, &name, Kind::Real, crates, None)?);
+    }
+
+    if !args.skip_generated {
+        let sizes = if args.sizes.is_empty() {
+            Size::defaults()
+        } else {
+            args.sizes.clone()
+        };
+        for size in sizes {
+            let dir = paths::generated_dir(&size);
+            let (expected, fresh) = datagate_bench::ensure_generated(&dir, &size, args.seed)
+                .with_context(|| format!("generating {}", dir.display()))?;
+            eprintln!(
+                "bench: generated {}: {} ({} lines, {} crates, {} planted flows)",
+                size.name(),
+                if fresh { "written" } else { "up to date" },
+                expected.lines,
+                expected.crates,
+                expected.planted.len()
+            );
+            let kind = Kind::Generated {
+                target_lines: size.lines,
+            };
+            let name = format!("generated {}", size.name());
+            let target = dir.to_string_lossy().into_owned();
+            results.push(run_corpus(
+                &tools,
+                &args,
+                &name,
+                kind,
+                vec![target],
+                Some(&expected),
+            )?);
+        }
+    }
+
+    let md = report::render(&meta, &results);
+    std::fs::write(&args.out, &md).with_context(|| format!("writing {}", args.out.display()))?;
+    println!("{md}");
+    eprintln!("bench: wrote {}", args.out.display());
+    let problems: usize = results.iter().map(|r| r.problems.len()).sum();
+    if problems > 0 {
+        bail!("{problems} correctness problems (see the report)");
+    }
+    Ok(())
+}
+
+/// The two programs measured.
+struct Tools {
+    datagate: PathBuf,
+    floor: PathBuf,
+}
+
+impl Tools {
+    /// Builds them (unless told not to) and finds them next to this binary.
+    fn locate(build: bool) -> anyhow::Result<Tools> {
+        if build {
+            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+            eprintln!("bench: building release cargo-datagate and floor");
+            let status = Command::new(cargo)
+                .current_dir(paths::repo_root())
+                .args([
+                    "build",
+                    "--release",
+                    "-p",
+                    "cargo-datagate",
+                    "--bin",
+                    "cargo-datagate",
+                    "-p",
+                    "datagate-bench",
+                    "--bin",
+                    "floor",
+                ])
+                .stdout(Stdio::null())
+                .status()
+                .context("running cargo build")?;
+            if !status.success() {
+                bail!("cargo build failed ({status})");
+            }
+        }
+        let me = std::env::current_exe().context("locating the bench executable")?;
+        let dir = me.parent().map(Path::to_path_buf).unwrap_or_default();
+        let tools = Tools {
+            datagate: dir.join(format!("cargo-datagate{}", std::env::consts::EXE_SUFFIX)),
+            floor: dir.join(format!("floor{}", std::env::consts::EXE_SUFFIX)),
+        };
+        for p in [&tools.datagate, &tools.floor] {
+            if !p.is_file() {
+                bail!("{} is missing: build it or drop --no-build", p.display());
+            }
+        }
+        Ok(tools)
+    }
+
+    fn floor_job(&self, targets: &[String], timeout_secs: u64) -> Job {
+        Job {
+            program: self.floor.clone(),
+            args: vec![TARGET.to_string()],
+            targets: targets.to_vec(),
+            timeout_secs,
+        }
+    }
+
+    fn datagate_job(&self, targets: &[String], timeout_secs: u64) -> Job {
+        Job {
+            program: self.datagate.clone(),
+            args: vec![
+                "check".to_string(),
+                "--format".to_string(),
+                "json".to_string(),
+                "--manifest-path".to_string(),
+                format!("{TARGET}/Cargo.toml"),
+            ],
+            targets: targets.to_vec(),
+            timeout_secs,
+        }
+    }
+}
+
+/// Measures both tools on one corpus `runs` times (after one unmeasured
+/// warm-up of the floor, which fills the page cache) and checks the outputs.
+fn run_corpus(
+    tools: &Tools,
+    args: &Args,
+    name: &str,
+    kind: Kind,
+    targets: Vec<String>,
+    expected: Option<&Expected>,
+) -> anyhow::Result<CorpusResult> {
+    let floor_job = tools.floor_job(&targets, args.timeout);
+    let datagate_job = tools.datagate_job(&targets, args.timeout);
+    eprintln!("bench: {name}: warm-up");
+    measure::measure(&floor_job)?;
+
+    let mut floor_samples = Vec::new();
+    let mut datagate_samples = Vec::new();
+    let mut first: Option<(Measurement, Measurement)> = None;
+    for run in 1..=args.runs {
+        let f = measure::measure(&floor_job)?;
+        let d = measure::measure(&datagate_job)?;
+        eprintln!(
+            "bench: {name}: run {run}/{}: floor {:.2} s {} MB, datagate {:.2} s {} MB",
+            args.runs,
+            f.wall_secs,
+            f.max_rss_kib / 1024,
+            d.wall_secs,
+            d.max_rss_kib / 1024
+        );
+        floor_samples.push(sample(&f));
+        datagate_samples.push(sample(&d));
+        if first.is_none() {
+            first = Some((f, d));
+        }
+    }
+    let (floor_out, datagate_out) = match first {
+        Some(pair) => pair,
+        None => bail!("no runs"),
+    };
+
+    let mut result = CorpusResult {
+        name: name.to_string(),
+        kind,
+        workspaces: targets.len(),
+        files: 0,
+        lines: 0,
+        datagate_files: 0,
+        datagate_lines: 0,
+        floor: floor_samples,
+        datagate: datagate_samples,
+        findings: 0,
+        expected_findings: expected.map(|e| e.planted.len()),
+        problems: Vec::new(),
+        notes: Vec::new(),
+    };
+    check_floor(&floor_out, &mut result);
+    let findings = check_datagate(&datagate_out, &floor_out, &mut result);
+    if let Some(expected) = expected {
+        check_findings(&findings, expected, &mut result);
+    }
+    Ok(result)
+}
+
+fn sample(m: &Measurement) -> Sample {
+    Sample {
+        wall_secs: m.wall_secs,
+        cpu_secs: m.cpu_secs,
+        max_rss_kib: m.max_rss_kib,
+    }
+}
+
+fn short_target(target: &str) -> String {
+    Path::new(target)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| target.to_string())
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim()
+}
+
+/// Sums the floor's counts; notes the targets it could not read.
+fn check_floor(m: &Measurement, result: &mut CorpusResult) {
+    let mut failed = Vec::new();
+    let mut errors = 0u64;
+    for run in &m.runs {
+        let stats: Option<Value> = serde_json::from_str(run.stdout.trim()).ok();
+        match (run.code, stats) {
+            (Some(0), Some(v)) => {
+                result.files += count(&v, "files");
+                result.lines += count(&v, "lines");
+                errors += count(&v, "errors") as u64;
+            }
+            _ => failed.push(format!(
+                "{} ({}{})",
+                short_target(&run.target),
+                exit_text(run),
+                match first_line(&run.stderr) {
+                    "" => String::new(),
+                    l => format!(": {l}"),
+                }
+            )),
+        }
+    }
+    if errors > 0 {
+        result.notes.push(format!(
+            "the floor met {errors} files that syn could not parse or read"
+        ));
+    }
+    if !failed.is_empty() {
+        let msg = format!(
+            "the floor failed on {} workspaces: {}",
+            failed.len(),
+            sample_list(&failed)
+        );
+        match result.kind {
+            Kind::Real => result.notes.push(msg),
+            Kind::Generated { .. } => result.problems.push(msg),
+        }
+    }
+}
+
+fn count(v: &Value, key: &str) -> usize {
+    v.get(key)
+        .and_then(Value::as_u64)
+        .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX))
+}
+
+fn exit_text(run: &measure::RunOutput) -> String {
+    if run.timed_out {
+        "timed out".to_string()
+    } else {
+        match run.code {
+            Some(c) => format!("exit {c}"),
+            None => "killed".to_string(),
+        }
+    }
+}
+
+fn sample_list(items: &[String]) -> String {
+    let mut s = items.iter().take(8).cloned().collect::<Vec<_>>().join("; ");
+    if items.len() > 8 {
+        s.push_str(&format!("; and {} more", items.len() - 8));
+    }
+    s
+}
+
+/// One finding as the comparison needs it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Found {
+    file: String,
+    line: usize,
+    code: String,
+    category: String,
+    recipient: String,
+    purpose: String,
+}
+
+impl std::fmt::Display for Found {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{} {} {} {} {}",
+            self.file, self.line, self.code, self.category, self.recipient, self.purpose
+        )
+    }
+}
+
+/// Reads datagate's JSON outputs: sums the summaries, collects findings
+/// (with the target prefixed to the file when there are several targets)
+/// and notes or flags the runs that did not complete.
+fn check_datagate(m: &Measurement, floor: &Measurement, result: &mut CorpusResult) -> Vec<Found> {
+    let mut found = Vec::new();
+    let mut incomplete = Vec::new();
+    let mut by_code: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut disagree = Vec::new();
+    let several = m.runs.len() > 1;
+    for (i, run) in m.runs.iter().enumerate() {
+        let json: Option<Value> = serde_json::from_str(run.stdout.trim()).ok();
+        let complete = matches!(run.code, Some(0 | 1));
+        let Some(json) = json else {
+            incomplete.push(format!(
+                "{} ({}{})",
+                short_target(&run.target),
+                exit_text(run),
+                match first_line(&run.stderr) {
+                    "" => String::new(),
+                    l => format!(": {l}"),
+                }
+            ));
+            continue;
+        };
+        if !complete {
+            incomplete.push(format!(
+                "{} ({})",
+                short_target(&run.target),
+                exit_text(run)
+            ));
+        }
+        let summary = json.get("summary").cloned().unwrap_or(Value::Null);
+        let (files, lines) = (count(&summary, "files"), count(&summary, "lines"));
+        result.datagate_files += files;
+        result.datagate_lines += lines;
+        let floor_stats: Option<Value> = floor
+            .runs
+            .get(i)
+            .and_then(|r| serde_json::from_str(r.stdout.trim()).ok());
+        if let Some(fs) = floor_stats {
+            if count(&fs, "files") != files || count(&fs, "lines") != lines {
+                disagree.push(short_target(&run.target));
+            }
+        }
+        for f in json
+            .get("findings")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let text = |k: &str| f.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+            let code = text("code");
+            *by_code.entry(code.clone()).or_default() += 1;
+            let file = if several {
+                format!("{}/{}", short_target(&run.target), text("file"))
+            } else {
+                text("file")
+            };
+            found.push(Found {
+                file,
+                line: count(f, "line"),
+                code,
+                category: text("category"),
+                recipient: text("recipient"),
+                purpose: text("purpose"),
+            });
+        }
+    }
+    result.findings = found.len();
+    if !by_code.is_empty() && result.kind == Kind::Real {
+        let codes: Vec<String> = by_code.iter().map(|(c, n)| format!("{n} {c}")).collect();
+        result
+            .notes
+            .push(format!("datagate's findings: {}", codes.join(", ")));
+    }
+    if !disagree.is_empty() {
+        result.notes.push(format!(
+            "datagate and the floor count different files or lines in {} workspaces: {}",
+            disagree.len(),
+            sample_list(&disagree)
+        ));
+    }
+    if !incomplete.is_empty() {
+        let msg = format!(
+            "datagate could not complete on {} workspaces: {}",
+            incomplete.len(),
+            sample_list(&incomplete)
+        );
+        match result.kind {
+            Kind::Real => result.notes.push(msg),
+            Kind::Generated { .. } => result.problems.push(msg),
+        }
+    }
+    found.sort();
+    found
+}
+
+/// The findings on a generated workspace must be exactly the planted flows.
+fn check_findings(found: &[Found], expected: &Expected, result: &mut CorpusResult) {
+    let want: BTreeSet<Found> = expected
+        .planted
+        .iter()
+        .map(|p| Found {
+            file: p.file.clone(),
+            line: p.line,
+            code: p.code.clone(),
+            category: p.category.clone(),
+            recipient: p.recipient.clone(),
+            purpose: p.purpose.clone(),
+        })
+        .collect();
+    let got: BTreeSet<Found> = found.iter().cloned().collect();
+    if got.len() != found.len() {
+        result
+            .problems
+            .push(format!("{} duplicate findings", found.len() - got.len()));
+    }
+    let missing: Vec<String> = want.difference(&got).map(ToString::to_string).collect();
+    let extra: Vec<String> = got.difference(&want).map(ToString::to_string).collect();
+    if !missing.is_empty() {
+        result.problems.push(format!(
+            "{} planted flows not reported: {}",
+            missing.len(),
+            sample_list(&missing)
+        ));
+    }
+    if !extra.is_empty() {
+        result.problems.push(format!(
+            "{} findings that were not planted: {}",
+            extra.len(),
+            sample_list(&extra)
+        ));
+    }
+    if missing.is_empty() && extra.is_empty() {
+        result.notes.push(format!(
+            "all {} planted unguarded flows reported, and nothing else",
+            want.len()
+        ));
+    }
+}
+
+/// Vendors the corpus unless `vendor/` already matches `Cargo.lock`.
+fn ensure_vendored() -> anyhow::Result<()> {
+    let corpus = paths::corpus_dir();
+    let vendor = paths::vendor_dir();
+    let lock =
+        std::fs::read(corpus.join("Cargo.lock")).context("reading bench/corpus/Cargo.lock")?;
+    let want = format!("{:016x}\n", fnv1a(&lock));
+    let stamp = vendor.join(".datagate-bench-lock");
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(want.as_str()) {
+        return Ok(());
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    eprintln!(
+        "bench: vendoring the corpus into {} (needs the registry once)",
+        vendor.display()
+    );
+    let status = Command::new(cargo)
+        .current_dir(&corpus)
+        .args(["vendor", "--locked", "vendor"])
+        .stdout(Stdio::null())
+        .status()
+        .context("running cargo vendor")?;
+    if !status.success() {
+        bail!("cargo vendor failed ({status})");
+    }
+    std::fs::write(&stamp, want).context("writing the vendor stamp")?;
+    Ok(())
+}
+
+/// 64-bit FNV-1a: a stable hash for the vendor stamp.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The vendored crates (directories with a `Cargo.toml`), sorted.
+fn vendored_crates() -> anyhow::Result<Vec<String>> {
+    let vendor = paths::vendor_dir();
+    let mut crates: Vec<String> = std::fs::read_dir(&vendor)
+        .with_context(|| format!("reading {}", vendor.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.join("Cargo.toml").is_file())
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    crates.sort();
+    if crates.is_empty() {
+        bail!("no crates in {}", vendor.display());
+    }
+    Ok(crates)
+}
+
+/// `.rs` files and their lines under `dir`.
+fn count_rs(dir: &Path) -> (usize, usize) {
+    let mut files = 0;
+    let mut lines = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.filter_map(Result::ok) {
+            let Ok(ty) = e.file_type() else { continue };
+            let p = e.path();
+            if ty.is_dir() {
+                stack.push(p);
+            } else if ty.is_file() && p.extension().is_some_and(|x| x == "rs") {
+                files += 1;
+                if let Ok(bytes) = std::fs::read(&p) {
+                    lines += String::from_utf8_lossy(&bytes).lines().count();
+                }
+            }
+        }
+    }
+    (files, lines)
+}
+
+fn git_revision() -> String {
+    Command::new("git")
+        .current_dir(paths::repo_root())
+        .args(["rev-parse", "--short", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|| "unknown".to_string())
+}
