@@ -73,6 +73,9 @@ pub enum Basis {
     Unconsented,
     /// Suppressed with `#[datagate::allow]`.
     Allowed { reason: String },
+    /// The value passed through a `#[datagate::declassify]` function naming
+    /// this category before it reached the sink (added for the inventory).
+    Declassified { reason: String, item_path: String },
 }
 
 /// A category that reaches a foreign recipient's sink, with its basis.

@@ -678,7 +678,7 @@ fn check_path(cx: &mut Cx, path: &Spanned<String>) {
     let bad = segments.iter().find(|s| !ident(s));
     if segments.len() < 2 || bad.is_some() {
         let why = match bad {
-            Some(s) if s.is_empty() => "an empty segment".to_string(),
+            Some(&"") => "an empty segment".to_string(),
             Some(s) => format!("`{s}` is not an identifier"),
             None => "a single segment".to_string(),
         };

@@ -1,0 +1,473 @@
+//! The `cargo-datagate` command line: argument parsing (clap derive), the
+//! `check`, `inventory` and `explain` commands, and exit codes.
+//!
+//! Exit codes: 0 clean; 1 findings (not baselined, not suppressed) or, for
+//! `inventory --disclosure`, rows the disclosure does not list; 2 the
+//! analysis could not complete (bad arguments, bad policy, baseline or
+//! disclosure, workspace not found, any `parse-error` finding).
+
+use crate::baseline::{self, Baseline};
+use crate::discover::{self, DiscoverOptions, Workspace};
+use crate::findings::Analysis;
+use crate::inventory::{self, Disclosure, InventoryFormat};
+use crate::policy::{self, Policy};
+use crate::report::{self, human, Format, HumanOptions, Report};
+use crate::rules;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use datagate_spec::Code;
+use miette::Diagnostic;
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// Exit code: no findings.
+pub const EXIT_CLEAN: u8 = 0;
+/// Exit code: findings (or undisclosed sharing).
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code: the analysis could not complete.
+pub const EXIT_ERROR: u8 = 2;
+
+const EXAMPLES: &str = "\
+Examples:
+  cargo datagate                                   check the workspace around the current directory
+  cargo datagate --format sarif > datagate.sarif   SARIF for code-scanning upload
+  cargo datagate -p messenger --policy ci/datagate.toml
+  cargo datagate --write-baseline datagate-baseline.json
+  cargo datagate --baseline datagate-baseline.json only new findings fail
+  cargo datagate inventory --format markdown       the data map for a privacy notice
+  cargo datagate inventory --disclosure disclosure.toml
+  cargo datagate explain unconsented-flow          what a finding means and how to fix it
+  cargo-datagate path/to/crate                     run directly on a directory or Cargo.toml
+
+Exit codes: 0 clean, 1 findings, 2 the analysis could not complete.";
+
+/// Keeps personal data from reaching another company without consent.
+///
+/// Reads the workspace's sources (it never builds or runs them), follows
+/// every value derived from personal data, and reports flows to a
+/// foreign-company sink that no matching consent check guards.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo-datagate",
+    bin_name = "cargo datagate",
+    version,
+    after_help = EXAMPLES,
+    args_conflicts_with_subcommands = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub check: CheckArgs,
+    /// When to colour the output [env: CARGO_TERM_COLOR]
+    #[arg(long, value_enum, value_name = "WHEN", global = true)]
+    pub color: Option<ColorChoice>,
+    /// No summary line and no progress
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the workspace for unconsented flows (the default command)
+    Check(CheckArgs),
+    /// Print the data map: what is shared with whom, why, on what basis
+    Inventory(InventoryArgs),
+    /// Explain a finding code
+    Explain(ExplainArgs),
+}
+
+/// What to analyse.
+#[derive(Debug, Clone, Default, Args)]
+pub struct TargetArgs {
+    /// A directory or `Cargo.toml` to analyse (same as --manifest-path)
+    #[arg(value_name = "PATH", conflicts_with = "manifest_path")]
+    pub path: Option<PathBuf>,
+    /// Path to `Cargo.toml`
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+    /// Package to analyse (repeatable; default: every workspace member)
+    #[arg(short = 'p', long = "package", value_name = "NAME")]
+    pub packages: Vec<String>,
+    /// Analyse every workspace member (the default)
+    #[arg(long, conflicts_with = "packages")]
+    pub workspace: bool,
+    /// Also analyse tests, benches and examples
+    #[arg(long)]
+    pub all_targets: bool,
+    /// Policy file [default: datagate.toml at the workspace root, if any]
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t, value_name = "FORMAT")]
+    pub format: Format,
+    /// Only findings not in this baseline fail the run
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write every current finding to this baseline file
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct InventoryArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t, value_name = "FORMAT")]
+    pub format: InventoryFormat,
+    /// Fail when the code shares a row this disclosure (TOML) does not list
+    #[arg(long, value_name = "FILE")]
+    pub disclosure: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExplainArgs {
+    /// A finding code: `unconsented-flow` or `unconsented_flow`
+    #[arg(value_name = "CODE")]
+    pub code: String,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal
+    Auto,
+    Always,
+    Never,
+}
+
+/// What the process's streams are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Terminal {
+    pub stdout_tty: bool,
+    pub stderr_tty: bool,
+    pub width: usize,
+}
+
+impl Terminal {
+    /// Not a terminal, width 100: what tests use.
+    pub fn plain() -> Terminal {
+        Terminal {
+            stdout_tty: false,
+            stderr_tty: false,
+            width: 100,
+        }
+    }
+
+    fn detect() -> Terminal {
+        let width = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse::<usize>().ok())
+            .filter(|w| *w >= 40)
+            .unwrap_or(100);
+        Terminal {
+            stdout_tty: std::io::stdout().is_terminal(),
+            stderr_tty: std::io::stderr().is_terminal(),
+            width,
+        }
+    }
+}
+
+/// The process entry point of the binary.
+pub fn main() -> ExitCode {
+    let code = run(
+        cargo_args(std::env::args_os()),
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+        Terminal::detect(),
+    );
+    ExitCode::from(code)
+}
+
+/// Drop argv[1] when it is `datagate`, as cargo passes it when it runs
+/// `cargo datagate …` as `cargo-datagate datagate …`.
+pub fn cargo_args(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    let mut args: Vec<OsString> = args.into_iter().collect();
+    if args.get(1).is_some_and(|a| a == "datagate") {
+        args.remove(1);
+    }
+    args
+}
+
+struct Io<'a> {
+    out: &'a mut dyn Write,
+    err: &'a mut dyn Write,
+    term: Terminal,
+    color: ColorChoice,
+    quiet: bool,
+}
+
+impl Io<'_> {
+    fn color_out(&self) -> bool {
+        self.colored(self.term.stdout_tty)
+    }
+    fn color_err(&self) -> bool {
+        self.colored(self.term.stderr_tty)
+    }
+    fn colored(&self, tty: bool) -> bool {
+        match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => tty && std::env::var_os("NO_COLOR").map_or(true, |v| v.is_empty()),
+        }
+    }
+    /// Render a diagnostic on stderr.
+    fn diagnostic(&mut self, d: &dyn Diagnostic) {
+        let text = human::render_diagnostic(d, self.color_err(), self.term.width);
+        let _ = self.err.write_all(text.as_bytes());
+    }
+    fn print(&mut self, text: &str) -> bool {
+        self.out.write_all(text.as_bytes()).is_ok() && self.out.flush().is_ok()
+    }
+}
+
+/// Run the command line; returns the exit code. `args` includes argv[0].
+pub fn run(
+    args: impl IntoIterator<Item = OsString>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    term: Terminal,
+) -> u8 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let text = e.render().to_string();
+            let sink: &mut dyn Write = if e.use_stderr() { err } else { out };
+            let _ = sink.write_all(text.as_bytes());
+            return if e.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_CLEAN
+            };
+        }
+    };
+    let color = match cli.color {
+        Some(c) => c,
+        None => match std::env::var("CARGO_TERM_COLOR").as_deref() {
+            Ok("always") => ColorChoice::Always,
+            Ok("never") => ColorChoice::Never,
+            _ => ColorChoice::Auto,
+        },
+    };
+    let mut io = Io {
+        out,
+        err,
+        term,
+        color,
+        quiet: cli.quiet,
+    };
+    match cli.command {
+        None => check(&cli.check, &mut io),
+        Some(Command::Check(args)) => check(&args, &mut io),
+        Some(Command::Inventory(args)) => inventory_cmd(&args, &mut io),
+        Some(Command::Explain(args)) => explain(&args, &mut io),
+    }
+}
+
+/// Discover the workspace and load its policy; errors are reported.
+fn prepare(target: &TargetArgs, io: &mut Io<'_>) -> Option<(Workspace, Policy)> {
+    let opts = DiscoverOptions {
+        manifest_path: target.path.clone().or_else(|| target.manifest_path.clone()),
+        packages: target.packages.clone(),
+        include_tests: target.all_targets,
+    };
+    let ws = match discover::discover(&opts) {
+        Ok(ws) => ws,
+        Err(e) => {
+            io.diagnostic(&e);
+            return None;
+        }
+    };
+    match policy::load_for_workspace(target.policy.as_deref(), &ws.root) {
+        Ok(policy) => Some((ws, policy)),
+        Err(e) => {
+            io.diagnostic(&e);
+            None
+        }
+    }
+}
+
+/// Analyse with a progress line on stderr when it is a terminal and the
+/// run takes more than a second.
+fn analyse(ws: &Workspace, policy: &Policy, io: &mut Io<'_>) -> Analysis {
+    let show = io.term.stderr_tty && !io.quiet;
+    let (done, wait) = mpsc::channel::<()>();
+    let root = ws.root.display().to_string();
+    let progress = show.then(|| {
+        std::thread::spawn(move || {
+            if wait.recv_timeout(Duration::from_secs(1)).is_err() {
+                let mut err = std::io::stderr();
+                let _ = write!(err, "   Analysing {root} …");
+                let _ = err.flush();
+                let _ = wait.recv();
+                let _ = write!(err, "\r\x1b[2K");
+                let _ = err.flush();
+            }
+        })
+    });
+    let mut analysis = crate::analyze(ws, policy);
+    analysis.normalize();
+    let _ = done.send(());
+    if let Some(handle) = progress {
+        let _ = handle.join();
+    }
+    analysis
+}
+
+fn parse_errors(analysis: &Analysis) -> usize {
+    analysis
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::ParseError)
+        .count()
+}
+
+fn incomplete(io: &mut Io<'_>, n: usize) {
+    let _ = writeln!(
+        io.err,
+        "error: the analysis is incomplete: {} (a file could not be read or parsed)",
+        report::plural(n, "parse-error finding")
+    );
+}
+
+fn check(args: &CheckArgs, io: &mut Io<'_>) -> u8 {
+    let Some((ws, policy)) = prepare(&args.target, io) else {
+        return EXIT_ERROR;
+    };
+    let mut baseline = match &args.baseline {
+        Some(path) => match Baseline::load(path) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                io.diagnostic(&e);
+                return EXIT_ERROR;
+            }
+        },
+        None => None,
+    };
+    let mut analysis = analyse(&ws, &policy, io);
+    if let Some(path) = &args.write_baseline {
+        if let Err(e) = baseline::write(path, &analysis.findings) {
+            io.diagnostic(&e);
+            return EXIT_ERROR;
+        }
+        if !io.quiet {
+            let _ = writeln!(
+                io.err,
+                "wrote {} to `{}`",
+                report::plural(analysis.findings.len(), "finding"),
+                path.display()
+            );
+        }
+        baseline = Some(Baseline::from_findings(&analysis.findings));
+    }
+    let broken = parse_errors(&analysis);
+    let baselined = match &baseline {
+        Some(b) => {
+            let (fresh, n) = b.filter(std::mem::take(&mut analysis.findings));
+            analysis.findings = fresh;
+            n
+        }
+        None => 0,
+    };
+    let report = Report {
+        analysis: &analysis,
+        baselined,
+    };
+    let opts = HumanOptions {
+        color: io.color_out(),
+        width: io.term.width,
+        quiet: io.quiet,
+    };
+    if !io.print(&report::render(args.format, &report, &opts)) {
+        return EXIT_ERROR;
+    }
+    if broken > 0 {
+        incomplete(io, broken);
+        EXIT_ERROR
+    } else if analysis.findings.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    }
+}
+
+fn inventory_cmd(args: &InventoryArgs, io: &mut Io<'_>) -> u8 {
+    let disclosure = match &args.disclosure {
+        Some(path) => match Disclosure::load(path) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                io.diagnostic(&*e);
+                return EXIT_ERROR;
+            }
+        },
+        None => None,
+    };
+    let Some((ws, policy)) = prepare(&args.target, io) else {
+        return EXIT_ERROR;
+    };
+    let analysis = analyse(&ws, &policy, io);
+    let inv = inventory::build(&analysis, &policy);
+    if !io.print(&inv.render(args.format)) {
+        return EXIT_ERROR;
+    }
+    let broken = parse_errors(&analysis);
+    let mut failed = false;
+    if let Some(d) = &disclosure {
+        let cmp = inventory::compare(&inv, d, &policy, &analysis);
+        for diag in cmp.undisclosed.iter().chain(cmp.unused.iter()) {
+            io.diagnostic(diag);
+        }
+        failed = !cmp.undisclosed.is_empty();
+        if !io.quiet {
+            let _ = writeln!(
+                io.err,
+                "disclosure: {} undisclosed, {} disclosed but not shared",
+                report::plural(cmp.undisclosed.len(), "row"),
+                report::plural(cmp.unused.len(), "row"),
+            );
+        }
+    }
+    if broken > 0 {
+        incomplete(io, broken);
+        EXIT_ERROR
+    } else if failed {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+fn explain(args: &ExplainArgs, io: &mut Io<'_>) -> u8 {
+    match rules::lookup(&args.code) {
+        Some(rule) => {
+            if io.print(&rule.explain()) {
+                EXIT_CLEAN
+            } else {
+                EXIT_ERROR
+            }
+        }
+        None => {
+            let names = Code::ALL.iter().map(|c| c.name());
+            let input = args.code.trim().replace('_', "-");
+            let suggestion = datagate_spec::suggest::did_you_mean(&input, names.clone());
+            let _ = writeln!(
+                io.err,
+                "error: unknown finding code `{}`{suggestion}\n\nthe codes are: {}",
+                args.code,
+                names.collect::<Vec<_>>().join(", ")
+            );
+            EXIT_ERROR
+        }
+    }
+}
