@@ -186,10 +186,7 @@ pub fn analyze_fn(cx: &Ctx<'_, '_>, fid: FnId) -> FnResult {
         it.ret(tail, &st);
     }
     let rets = it.frames.pop().unwrap_or_default();
-    let mut ret = Val::default();
-    for r in &rets {
-        ret = ret.join(r);
-    }
+    let ret = Val::join_all(&rets);
     let spec = &cx.specs.fns[fid];
     let mut summary = Summary {
         ret: SumVal::from_val(&ret, 0),
@@ -1022,7 +1019,7 @@ impl<'a, 'p> Interp<'a, 'p> {
             after = State::join(after, b);
         }
         *st = after;
-        values.iter().fold(Val::default(), |a, v| a.join(v))
+        Val::join_all(&values)
     }
 
     fn match_expr(&mut self, scrut: &'p Expr, arms: &'p [Arm], st: &mut State<'p>) -> Val<'p> {
@@ -1145,7 +1142,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                 st.vars.truncate(mark.min(st.vars.len()));
                 st.facts = saved_facts;
                 self.closure_depth -= 1;
-                rets.iter().fold(Val::default(), |a, b| a.join(b))
+                Val::join_all(&rets)
             }
             Callable::Fns(fs) => {
                 let fs = fs.clone();
@@ -1391,7 +1388,14 @@ impl<'a, 'p> Interp<'a, 'p> {
         }
         let facts = st.facts.union(&v.guard);
         let sink_hop = self.hop(span, format!("sent by `{callee}`"));
-        let exclude = self.implied_set(&v.ty);
+        // Categories seen here are reported here; callers only add what this
+        // function cannot see.
+        let mut exclude = self.implied_set(&v.ty);
+        for l in w.labels() {
+            if let Label::Cat(c) = l {
+                exclude.insert(*c);
+            }
+        }
         for (l, t) in &w.0 {
             let trace = t.push(sink_hop.clone());
             match l {

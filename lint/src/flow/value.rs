@@ -278,6 +278,16 @@ impl<'a> Val<'a> {
         }
     }
 
+    /// Merge every value that may flow to one place (none: a clean value).
+    pub fn join_all<'b>(vals: impl IntoIterator<Item = &'b Val<'a>>) -> Val<'a>
+    where
+        'a: 'b,
+    {
+        let mut it = vals.into_iter();
+        let Some(first) = it.next() else { return Val::default() };
+        it.fold(first.clone(), |acc, v| acc.join(v))
+    }
+
     /// Same data, no longer the same object: drops consent meaning and callables.
     pub fn data(&self) -> Val<'a> {
         Val { taint: self.taint.clone(), fields: self.fields.clone(), ty: self.ty.clone(), cond: None, callable: None, guard: self.guard.clone() }
