@@ -216,6 +216,16 @@ fn param_taint(i: u8) -> Taint {
     Taint(vec![(Label::Param(i, Rc::from(Vec::<Arc<str>>::new())), Trace::default())])
 }
 
+/// Where a pattern binds its first variable.
+fn pat_span(p: &Pat) -> Option<Span> {
+    match p {
+        Pat::Bind { span, .. } => Some(*span),
+        Pat::Tuple(ps) | Pat::Or(ps) | Pat::Other(ps) | Pat::TupleStruct { elems: ps, .. } => ps.iter().find_map(pat_span),
+        Pat::Struct { fields, .. } => fields.iter().find_map(|(_, p)| pat_span(p)),
+        _ => None,
+    }
+}
+
 fn trace_of(hops: &[HopRef]) -> Trace {
     let mut t = Trace::default();
     for h in hops {
@@ -555,8 +565,12 @@ impl<'a, 'p> Interp<'a, 'p> {
                     }
                 }
                 _ => {
-                    // `Some(x)`, `Ok(x)`, `Err(e)`, an external tuple struct: the inner value.
+                    // `Some(x)`, `Ok(x)`, `Err(e)`, an external tuple struct: the
+                    // inner value, with whatever the outer type implied (a policy
+                    // source such as `ConnectInfo(addr)`).
                     let mut inner = v.data();
+                    inner.taint = self.whole(&v, elems.iter().find_map(pat_span).unwrap_or_default());
+                    inner.fields = None;
                     inner.ty = v.ty.elem();
                     if let Some(c) = &v.cond {
                         if c.shape == Shape::WrappedBool {
