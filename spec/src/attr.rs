@@ -13,7 +13,7 @@
 //! against the policy).
 
 use crate::codes::Code;
-use crate::suggest::{closest, did_you_mean, list};
+use crate::suggest::{closest, list};
 use crate::taxonomy;
 use proc_macro2::{Span, TokenStream};
 use syn::ext::IdentExt as _;
@@ -320,6 +320,9 @@ fn names(errs: &mut Errors, value: RawValue, slot: Slot, what: &str) -> Vec<Name
 /// Keyed arguments gathered by key, with duplicate and unknown keys reported.
 struct Keyed {
     args: Vec<(Ident, RawValue)>,
+    /// Known keys that an unknown key looked like a typo of: already
+    /// reported with a suggestion, so not reported again as missing.
+    misspelt: Vec<String>,
 }
 
 impl Keyed {
@@ -338,6 +341,7 @@ fn split_keyed(
     bare_allowed: Option<&str>,
 ) -> Keyed {
     let mut keyed: Vec<(Ident, RawValue)> = Vec::new();
+    let mut misspelt = Vec::new();
     for arg in args {
         match arg.key {
             Some(key) if allowed.is_empty() => {
@@ -350,14 +354,14 @@ fn split_keyed(
             Some(key) => {
                 let k = key.to_string();
                 if !allowed.contains(&k.as_str()) {
-                    errs.push(
-                        key.span(),
-                        format!(
-                            "unknown argument `{k}`{}; expected {}",
-                            did_you_mean(&k, allowed.iter().copied()),
-                            one_of(allowed)
-                        ),
-                    );
+                    let msg = match closest(&k, allowed.iter().copied()) {
+                        Some(near) => {
+                            misspelt.push(near.to_string());
+                            format!("unknown argument `{k}`, did you mean `{near}`?")
+                        }
+                        None => format!("unknown argument `{k}`; expected {}", one_of(allowed)),
+                    };
+                    errs.push(key.span(), msg);
                 } else if keyed.iter().any(|(other, _)| other == &key) {
                     errs.push(key.span(), format!("duplicate argument `{k}`"));
                 } else {
@@ -382,7 +386,10 @@ fn split_keyed(
             },
         }
     }
-    Keyed { args: keyed }
+    Keyed {
+        args: keyed,
+        misspelt,
+    }
 }
 
 fn one_of(keys: &[&str]) -> String {
@@ -403,7 +410,9 @@ fn required(
     match keyed.take(key) {
         Some((_, v)) => Some(v),
         None => {
-            errs.push(attr_span, format!("`{attr}` requires `{key} = ..`"));
+            if !keyed.misspelt.iter().any(|k| k == key) {
+                errs.push(attr_span, format!("`{attr}` requires `{key} = ..`"));
+            }
             None
         }
     }
@@ -426,10 +435,12 @@ fn reason(errs: &mut Errors, keyed: &mut Keyed, attr_span: Span, attr: &str) -> 
             String::new()
         }
         None => {
-            errs.push(
-                attr_span,
-                format!("`{attr}` requires `reason = \"...\"` saying why"),
-            );
+            if !keyed.misspelt.iter().any(|k| k == "reason") {
+                errs.push(
+                    attr_span,
+                    format!("`{attr}` requires `reason = \"...\"` saying why"),
+                );
+            }
             String::new()
         }
     }
@@ -652,16 +663,84 @@ mod tests {
         )
         .unwrap_err();
         let m = messages(e);
-        assert_eq!(m.len(), 3, "{m:?}");
-        assert!(
-            m[0].contains("unknown argument `too`, did you mean `to`?"),
-            "{m:?}"
-        );
-        assert!(m.iter().any(|m| m.contains("requires `to = ..`")), "{m:?}");
+        // The misspelt `to` is reported once, as a typo, not again as missing.
+        assert_eq!(m.len(), 2, "{m:?}");
+        assert_eq!(m[0], "unknown argument `too`, did you mean `to`?");
         assert!(
             m.iter().any(|m| m.contains("did you mean `advertising`?")),
             "{m:?}"
         );
+        let m = messages(parse_sink(quote!(purpose = advertising), Span::call_site()).unwrap_err());
+        assert_eq!(m, ["`sink` requires `to = ..`"]);
+    }
+
+    #[test]
+    fn duplicates_are_errors() {
+        let m = messages(parse_personal(quote!(os, device_id, os), Span::call_site()).unwrap_err());
+        assert_eq!(m, ["duplicate category `os`"]);
+        let m = messages(
+            parse_sink(
+                quote!(
+                    to = [facebook, "facebook"],
+                    purpose = advertising,
+                    args = [a, a]
+                ),
+                Span::call_site(),
+            )
+            .unwrap_err(),
+        );
+        assert_eq!(
+            m,
+            ["duplicate recipient `facebook`", "duplicate parameter `a`"]
+        );
+        let m = messages(
+            parse_allow(
+                quote!(never_share, never_share, reason = "x"),
+                Span::call_site(),
+            )
+            .unwrap_err(),
+        );
+        assert_eq!(m, ["duplicate finding code `never_share`"]);
+    }
+
+    #[test]
+    fn unknown_names_suggest_a_near_name_or_a_custom_literal() {
+        let m = messages(
+            parse_personal(quote!(phone_numbr, loyalty_tier), Span::call_site()).unwrap_err(),
+        );
+        assert_eq!(
+            m,
+            [
+                "unknown category `phone_numbr`, did you mean `phone_number`?",
+                "unknown category `loyalty_tier`; a custom category is written as a string literal: \"loyalty_tier\"",
+            ]
+        );
+        let m = messages(parse_personal(quote!(category = email), Span::call_site()).unwrap_err());
+        assert_eq!(m, ["`personal` takes category names, not `key = value`"]);
+        let m =
+            messages(parse_allow(quote!(everything, reason = "x"), Span::call_site()).unwrap_err());
+        assert_eq!(
+            m,
+            ["unknown finding code `everything`; expected one of `unconsented_flow`, `never_share` or `unknown_recipient`"]
+        );
+    }
+
+    #[test]
+    fn partial_sink_keeps_what_is_valid() {
+        let (sink, err) = parse_sink_partial(
+            quote!(to = facebook, purpose = advertisng, args = [rows, self]),
+            Span::call_site(),
+        );
+        let sink = sink.unwrap();
+        let args: Vec<_> = sink.args.unwrap().into_iter().map(|n| n.text).collect();
+        assert_eq!(args, ["rows", "self"]);
+        assert_eq!(messages(err.unwrap()).len(), 1);
+        let (sink, err) = parse_sink_partial(quote!(to = facebook purpose), Span::call_site());
+        assert!(sink.is_none());
+        assert!(err.is_some());
+        let (sink, err) =
+            parse_sink_partial(quote!(to = facebook, purpose = security), Span::call_site());
+        assert!(sink.is_some() && err.is_none());
     }
 
     #[test]

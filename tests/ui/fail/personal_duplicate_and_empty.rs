@@ -1,0 +1,8 @@
+#![allow(unused)]
+
+use datagate::Personal;
+
+#[derive(Personal)]
+struct Device(#[personal(os, device_id, os)] String, #[personal("")] String);
+
+fn main() {}

@@ -1,0 +1,6 @@
+#![allow(unused)]
+
+#[datagate::sink(to = facebook, purpose = security, args = [self, report])]
+fn report_abuse(report: &str) {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#![allow(unused)]
+
+#[datagate::sink(to = any, purpose = advertising)]
+fn upload(rows: &[String]) {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#![allow(unused)]
+
+#[datagate::sink(to = facebook, purpose = [advertisng, analytcs, metrics])]
+fn upload(rows: &[String]) {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#![allow(unused)]
+
+#[datagate::sink(to = facebook, purpose = analytics)]
+fn ping() {}
+
+fn main() {}
