@@ -3,6 +3,9 @@
 use datagate::Personal;
 
 #[derive(Personal)]
-struct Device(#[personal(os, device_id, os)] String, #[personal("")] String);
+struct Device(
+    #[personal(os, device_id, os)] String,
+    #[personal("")] String,
+);
 
 fn main() {}

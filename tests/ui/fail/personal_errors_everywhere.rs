@@ -7,7 +7,9 @@ use datagate::Personal;
 #[personal(acount)]
 enum Event {
     #[personal(last_sen)]
-    Seen { at: u64 },
+    Seen {
+        at: u64,
+    },
     Purchase {
         #[personal(transaction)]
         amount: u64,

@@ -32,7 +32,9 @@ struct DeviceInfo {
 #[derive(Personal)]
 enum Event {
     #[personal(last_seen)] // every value of this variant
-    Seen { at: u64 },
+    Seen {
+        at: u64,
+    },
     Purchase {
         #[personal(transactions)]
         amount: u64,
