@@ -1,9 +1,10 @@
 //! syn → model: what an attribute was put on, and where a derive's helper
 //! attributes sit.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::ToTokens;
-use syn::{Attribute, DeriveInput, Signature, Type};
+use syn::parse::{Parse, ParseStream};
+use syn::{Attribute, DeriveInput, Signature, Token, Type, Visibility};
 
 /// The item an attribute macro was put on.
 pub enum Item {
@@ -34,30 +35,22 @@ pub struct Other {
 }
 
 impl Item {
-    fn func(attrs: Vec<Attribute>, sig: Signature) -> Item {
-        Item::Fn(Box::new(Func { attrs, sig }))
-    }
-
     pub fn parse(tokens: TokenStream) -> Item {
-        match syn::parse2::<syn::Item>(tokens.clone()) {
-            Ok(syn::Item::Fn(f)) => Item::func(f.attrs, f.sig),
+        // A function's body is not looked at, so a body syn cannot parse
+        // (say, newer syntax) does not stop the checks.
+        if let Ok(f) = syn::parse2::<FnHead>(tokens.clone()) {
+            return Item::Fn(Box::new(f.0));
+        }
+        match syn::parse2::<syn::Item>(tokens) {
             Ok(syn::Item::Verbatim(v)) => Self::verbatim(v),
             Ok(other) => Item::Other(Other::of(&other)),
-            // `default fn` in a specialising impl.
-            Err(_) => match syn::parse2::<syn::ImplItemFn>(tokens) {
-                Ok(f) => Item::func(f.attrs, f.sig),
-                Err(_) => Item::Unparsed,
-            },
+            Err(_) => Item::Unparsed,
         }
     }
 
     /// syn keeps items it has no node for as tokens; among them are
-    /// functions without a body (trait method declarations, foreign
-    /// functions) and associated constants and types without a value.
+    /// associated constants and types without a value.
     fn verbatim(tokens: TokenStream) -> Item {
-        if let Ok(f) = syn::parse2::<syn::ForeignItemFn>(tokens.clone()) {
-            return Item::func(f.attrs, f.sig);
-        }
         if let Ok(c) = syn::parse2::<syn::TraitItemConst>(tokens.clone()) {
             return Item::Other(Other::new(
                 "an associated constant",
@@ -70,13 +63,43 @@ impl Item {
                 pair(t.type_token, t.ident),
             ));
         }
-        // Whatever it is, it is not a function; point at its first tokens.
-        let head: TokenStream = tokens
-            .into_iter()
-            .skip_while(|t| matches!(t, proc_macro2::TokenTree::Punct(p) if p.as_char() == '#'))
-            .take(2)
-            .collect();
-        Item::Other(Other::new("this item", head))
+        // Whatever it is, it is not a function: point past its attributes.
+        let mut rest = tokens.into_iter().peekable();
+        while matches!(rest.peek(), Some(TokenTree::Punct(p)) if p.as_char() == '#') {
+            rest.next();
+            rest.next();
+        }
+        Item::Other(Other::new(
+            "this item",
+            rest.take(2).collect::<TokenStream>(),
+        ))
+    }
+}
+
+/// A function as an attribute macro sees it: outer attributes, visibility,
+/// `default`, signature, then a body or `;` (a trait method declaration or
+/// a foreign function). Free functions, methods of inherent and trait impls
+/// and trait methods all have this shape.
+struct FnHead(Func);
+
+impl Parse for FnHead {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        input.parse::<Visibility>()?;
+        input.parse::<Option<Token![default]>>()?;
+        let sig: Signature = input.parse()?;
+        if input.peek(Token![;]) {
+            input.parse::<Token![;]>()?;
+        } else {
+            input.step(|cursor| match cursor.group(Delimiter::Brace) {
+                Some((_, _, rest)) => Ok(((), rest)),
+                None => Err(cursor.error("expected a function body")),
+            })?;
+        }
+        if !input.is_empty() {
+            return Err(input.error("expected the end of the function"));
+        }
+        Ok(FnHead(Func { attrs, sig }))
     }
 }
 
@@ -373,5 +396,144 @@ fn push_fields<'a>(fields: impl IntoIterator<Item = &'a syn::Field>, out: &mut V
             attrs: &f.attrs,
             ty: Some(&f.ty),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    fn func(tokens: TokenStream) -> Func {
+        match Item::parse(tokens) {
+            Item::Fn(f) => *f,
+            _ => panic!("not a function"),
+        }
+    }
+
+    fn other(tokens: TokenStream) -> &'static str {
+        match Item::parse(tokens) {
+            Item::Other(o) => o.what,
+            _ => panic!("not another item"),
+        }
+    }
+
+    #[test]
+    fn functions_of_every_shape() {
+        for tokens in [
+            quote!(
+                pub fn f(&self, x: u32) -> bool {
+                    true
+                }
+            ),
+            quote!(
+                fn f(&self) -> bool;
+            ),
+            quote!(
+                #[inline]
+                pub(crate) async unsafe fn f<T: Clone>(x: T)
+                where
+                    T: Send,
+                {
+                }
+            ),
+            quote!(default fn f() {}),
+            quote!(
+                pub fn f(x: u32);
+            ),
+            quote!(fn f() { some_future_syntax!(); yeet 1 }),
+        ] {
+            let _ = func(tokens);
+        }
+        assert_eq!(
+            other(quote!(
+                struct S;
+            )),
+            "a struct"
+        );
+        assert_eq!(other(quote!(impl S {})), "an impl block");
+        assert_eq!(
+            other(quote!(
+                const X: u32;
+            )),
+            "an associated constant"
+        );
+        assert_eq!(
+            other(quote!(
+                type T;
+            )),
+            "an associated type"
+        );
+        assert!(matches!(Item::parse(quote!(fn(()))), Item::Unparsed));
+    }
+
+    #[test]
+    fn parameter_names() {
+        let f = func(quote!(
+            fn f(&self, mut a: u8, (b, _): (u8, u8), P { c, d: e }: P, _: u8, r#type: u8) {}
+        ));
+        assert_eq!(f.param_names(), ["self", "a", "b", "c", "e", "type"]);
+    }
+
+    #[test]
+    fn returned_values() {
+        let ret = |t: TokenStream| func(t).returned().map(display);
+        assert_eq!(
+            ret(quote!(
+                fn f() {}
+            )),
+            None
+        );
+        assert_eq!(
+            ret(quote!(
+                fn f() -> () {}
+            )),
+            None
+        );
+        assert_eq!(
+            ret(quote!(
+                fn f() -> ! {}
+            )),
+            None
+        );
+        assert_eq!(
+            ret(quote!(
+                async fn f() -> u8 {}
+            )),
+            Some("u8".into())
+        );
+        assert_eq!(
+            ret(quote!(
+                fn f() -> impl Future<Output = Option<bool>> {}
+            )),
+            Some("Option<bool>".into())
+        );
+        assert_eq!(
+            ret(quote!(
+                fn f<'a>() -> Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
+            )),
+            None
+        );
+        assert_eq!(
+            ret(quote!(
+                fn f() -> Result<bool, E>;
+            )),
+            Some("Result<bool, E>".into())
+        );
+    }
+
+    #[test]
+    fn bool_types() {
+        let ty = |t: TokenStream| syn::parse2::<Type>(t).unwrap();
+        assert!(is_bool(&ty(quote!(bool))));
+        assert!(is_bool(&ty(quote!(::core::primitive::bool))));
+        assert!(is_bool(&ty(quote!(std::primitive::bool))));
+        assert!(!is_bool(&ty(quote!(Option<bool>))));
+        assert!(!is_bool(&ty(quote!(&bool))));
+        assert!(!is_bool(&ty(quote!(my::bool))));
+        assert_eq!(
+            display(&ty(quote!(&'static [Option<bool>; 2]))),
+            "&'static [Option<bool>; 2]"
+        );
     }
 }
