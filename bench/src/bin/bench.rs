@@ -40,6 +40,10 @@ struct Args {
     /// to this one).
     #[arg(long)]
     no_build: bool,
+    /// Measure this `cargo-datagate` binary instead of the one built next to
+    /// this harness (e.g. to compare two versions).
+    #[arg(long, value_name = "PATH")]
+    datagate: Option<PathBuf>,
     /// Where to write the report.
     #[arg(long, default_value_os_t = paths::results_file())]
     out: PathBuf,
@@ -64,7 +68,11 @@ fn main() -> anyhow::Result<()> {
     meta.command = "cargo run --release -p datagate-bench --bin bench".to_string();
     meta.revision = git_revision();
 
-    let tools = Tools::locate(!args.no_build)?;
+    let mut tools = Tools::locate(!args.no_build)?;
+    if let Some(p) = &args.datagate {
+        tools.datagate = std::path::absolute(p)?;
+    }
+    tools.check()?;
     let mut results = Vec::new();
 
     if !args.skip_corpus {
@@ -173,12 +181,16 @@ impl Tools {
             datagate: dir.join(format!("cargo-datagate{}", std::env::consts::EXE_SUFFIX)),
             floor: dir.join(format!("floor{}", std::env::consts::EXE_SUFFIX)),
         };
-        for p in [&tools.datagate, &tools.floor] {
+        Ok(tools)
+    }
+
+    fn check(&self) -> anyhow::Result<()> {
+        for p in [&self.datagate, &self.floor] {
             if !p.is_file() {
                 bail!("{} is missing: build it or drop --no-build", p.display());
             }
         }
-        Ok(tools)
+        Ok(())
     }
 
     fn floor_job(&self, targets: &[String], timeout_secs: u64) -> Job {
@@ -321,8 +333,8 @@ fn check_floor(m: &Measurement, result: &mut CorpusResult) {
     }
     if !failed.is_empty() {
         let msg = format!(
-            "the floor failed on {} workspaces: {}",
-            failed.len(),
+            "the floor failed on {}: {}",
+            workspaces(failed.len()),
             sample_list(&failed)
         );
         match result.kind {
@@ -346,6 +358,14 @@ fn exit_text(run: &measure::RunOutput) -> String {
             Some(c) => format!("exit {c}"),
             None => "killed".to_string(),
         }
+    }
+}
+
+fn workspaces(n: usize) -> String {
+    if n == 1 {
+        "1 workspace".to_string()
+    } else {
+        format!("{n} workspaces")
     }
 }
 
@@ -455,15 +475,15 @@ fn check_datagate(m: &Measurement, floor: &Measurement, result: &mut CorpusResul
     }
     if !disagree.is_empty() {
         result.notes.push(format!(
-            "datagate and the floor count different files or lines in {} workspaces: {}",
-            disagree.len(),
+            "datagate and the floor count different files or lines in {}: {}",
+            workspaces(disagree.len()),
             sample_list(&disagree)
         ));
     }
     if !incomplete.is_empty() {
         let msg = format!(
-            "datagate could not complete on {} workspaces: {}",
-            incomplete.len(),
+            "datagate could not complete on {}: {}",
+            workspaces(incomplete.len()),
             sample_list(&incomplete)
         );
         match result.kind {
