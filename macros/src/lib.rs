@@ -61,6 +61,13 @@
 //! `source`, `sink`, `consent_check` and `declassify` may also be imported
 //! (`use datagate::sink;`) and written bare.
 //!
+//! Besides the names, the macros check that an annotation fits its item:
+//! `source`, `sink`, `consent_check` and `declassify` go on functions only,
+//! at most once each per function; `source` and `declassify` need a return
+//! value, `consent_check` a `bool`, `Result` or `Option` one (the output of
+//! an `async fn` or a returned future counts); a `sink` needs parameters and
+//! `args` must name them; `consent` goes on `bool` fields only, once each.
+//!
 //! ```
 //! use datagate::{Consent, Personal};
 //!
