@@ -50,8 +50,10 @@ struct Args {
     /// The generator's seed.
     #[arg(long, default_value_t = gen::DEFAULT_SEED)]
     seed: u64,
-    /// Kill a single run that takes longer than this many seconds.
-    #[arg(long, default_value_t = 1800)]
+    /// Kill a single run (one tool on one workspace) that takes longer than
+    /// this many seconds; the workspace is then left out of the measurements
+    /// and reported as a problem.
+    #[arg(long, default_value_t = 120)]
     timeout: u64,
 }
 
@@ -73,6 +75,9 @@ fn main() -> anyhow::Result<()> {
         tools.datagate = std::path::absolute(p)?;
     }
     tools.check()?;
+    // Other builds may replace the binaries in the shared target directory
+    // while the benchmark runs: measure private copies.
+    let tools = tools.snapshot(&paths::bench_dir().join("target").join("bin"))?;
     let mut results = Vec::new();
 
     if !args.skip_corpus {
@@ -184,6 +189,21 @@ impl Tools {
         Ok(tools)
     }
 
+    /// Copies both binaries into `dir` and returns the copies.
+    fn snapshot(&self, dir: &Path) -> anyhow::Result<Tools> {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let copy = |from: &Path| -> anyhow::Result<PathBuf> {
+            let to = dir.join(from.file_name().unwrap_or_default());
+            std::fs::copy(from, &to)
+                .with_context(|| format!("copying {} to {}", from.display(), to.display()))?;
+            Ok(to)
+        };
+        Ok(Tools {
+            datagate: copy(&self.datagate)?,
+            floor: copy(&self.floor)?,
+        })
+    }
+
     fn check(&self) -> anyhow::Result<()> {
         for p in [&self.datagate, &self.floor] {
             if !p.is_file() {
@@ -228,15 +248,51 @@ fn run_corpus(
     targets: Vec<String>,
     expected: Option<&Expected>,
 ) -> anyhow::Result<CorpusResult> {
-    let floor_job = tools.floor_job(&targets, args.timeout);
-    let datagate_job = tools.datagate_job(&targets, args.timeout);
-    eprintln!("bench: {name}: warm-up");
-    measure::measure(&floor_job)?;
+    // The warm-up fills the page cache and finds the workspaces that a tool
+    // cannot finish: those are problems, and are left out of the measured
+    // runs so that the numbers stay comparable.
+    eprintln!("bench: {name}: warm-up (each tool once, unmeasured)");
+    let warm_floor = measure::measure(&tools.floor_job(&targets, args.timeout))?;
+    let warm_datagate = measure::measure(&tools.datagate_job(&targets, args.timeout))?;
+    let mut problems = Vec::new();
+    let mut stuck = BTreeSet::new();
+    for (tool, m) in [("the floor", &warm_floor), ("datagate", &warm_datagate)] {
+        let timed_out: Vec<String> = m
+            .runs
+            .iter()
+            .filter(|r| r.timed_out)
+            .map(|r| short_target(&r.target))
+            .collect();
+        if !timed_out.is_empty() {
+            problems.push(format!(
+                "{tool} did not finish within {} s on {} (left out of the measurements): {}",
+                args.timeout,
+                workspaces(timed_out.len()),
+                sample_list(&timed_out)
+            ));
+        }
+        stuck.extend(
+            m.runs
+                .iter()
+                .filter(|r| r.timed_out)
+                .map(|r| r.target.clone()),
+        );
+    }
+    let measured: Vec<String> = targets
+        .iter()
+        .filter(|t| !stuck.contains(*t))
+        .cloned()
+        .collect();
+    let floor_job = tools.floor_job(&measured, args.timeout);
+    let datagate_job = tools.datagate_job(&measured, args.timeout);
 
     let mut floor_samples = Vec::new();
     let mut datagate_samples = Vec::new();
     let mut first: Option<(Measurement, Measurement)> = None;
     for run in 1..=args.runs {
+        if measured.is_empty() {
+            break;
+        }
         let f = measure::measure(&floor_job)?;
         let d = measure::measure(&datagate_job)?;
         eprintln!(
@@ -253,15 +309,11 @@ fn run_corpus(
             first = Some((f, d));
         }
     }
-    let (floor_out, datagate_out) = match first {
-        Some(pair) => pair,
-        None => bail!("no runs"),
-    };
 
     let mut result = CorpusResult {
         name: name.to_string(),
         kind,
-        workspaces: targets.len(),
+        workspaces: measured.len(),
         files: 0,
         lines: 0,
         datagate_files: 0,
@@ -270,13 +322,15 @@ fn run_corpus(
         datagate: datagate_samples,
         findings: 0,
         expected_findings: expected.map(|e| e.planted.len()),
-        problems: Vec::new(),
+        problems,
         notes: Vec::new(),
     };
-    check_floor(&floor_out, &mut result);
-    let findings = check_datagate(&datagate_out, &floor_out, &mut result);
-    if let Some(expected) = expected {
-        check_findings(&findings, expected, &mut result);
+    if let Some((floor_out, datagate_out)) = first {
+        check_floor(&floor_out, &mut result);
+        let findings = check_datagate(&datagate_out, &floor_out, &mut result);
+        if let Some(expected) = expected {
+            check_findings(&findings, expected, &mut result);
+        }
     }
     Ok(result)
 }
@@ -407,11 +461,11 @@ fn check_datagate(m: &Measurement, floor: &Measurement, result: &mut CorpusResul
     let mut by_code: std::collections::BTreeMap<String, usize> = Default::default();
     let mut disagree = Vec::new();
     let several = m.runs.len() > 1;
+    let mut crashed = Vec::new();
     for (i, run) in m.runs.iter().enumerate() {
         let json: Option<Value> = serde_json::from_str(run.stdout.trim()).ok();
-        let complete = matches!(run.code, Some(0 | 1));
-        let Some(json) = json else {
-            incomplete.push(format!(
+        let with_stderr = || {
+            format!(
                 "{} ({}{})",
                 short_target(&run.target),
                 exit_text(run),
@@ -419,16 +473,20 @@ fn check_datagate(m: &Measurement, floor: &Measurement, result: &mut CorpusResul
                     "" => String::new(),
                     l => format!(": {l}"),
                 }
-            ));
+            )
+        };
+        match run.code {
+            Some(0 | 1) => {}
+            // DESIGN §5: the analysis could not complete (e.g. a parse error).
+            Some(2) => incomplete.push(with_stderr()),
+            _ => crashed.push(with_stderr()),
+        }
+        let Some(json) = json else {
+            if matches!(run.code, Some(0 | 1)) {
+                crashed.push(format!("{} (no JSON on stdout)", short_target(&run.target)));
+            }
             continue;
         };
-        if !complete {
-            incomplete.push(format!(
-                "{} ({})",
-                short_target(&run.target),
-                exit_text(run)
-            ));
-        }
         let summary = json.get("summary").cloned().unwrap_or(Value::Null);
         let (files, lines) = (count(&summary, "files"), count(&summary, "lines"));
         result.datagate_files += files;
@@ -480,9 +538,16 @@ fn check_datagate(m: &Measurement, floor: &Measurement, result: &mut CorpusResul
             sample_list(&disagree)
         ));
     }
+    if !crashed.is_empty() {
+        result.problems.push(format!(
+            "datagate crashed on {}: {}",
+            workspaces(crashed.len()),
+            sample_list(&crashed)
+        ));
+    }
     if !incomplete.is_empty() {
         let msg = format!(
-            "datagate could not complete on {}: {}",
+            "datagate exited with 2 (analysis could not complete) on {}: {}",
             workspaces(incomplete.len()),
             sample_list(&incomplete)
         );
