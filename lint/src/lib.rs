@@ -40,13 +40,26 @@ fn with_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
 /// discover → parse → index → annotations → flows → check. Never fails:
 /// files that cannot be read or parsed are `parse-error` findings.
 pub fn analyze(ws: &discover::Workspace, policy: &Policy) -> Analysis {
+    let timings = std::env::var_os("DATAGATE_TIMINGS").is_some();
+    let t0 = std::time::Instant::now();
+    let lap = |stage: &str| {
+        if timings {
+            eprintln!("datagate: {stage} done at {:?}", t0.elapsed());
+        }
+    };
     with_pool(|| {
         let parsed = parse::parse_workspace(ws);
+        lap("parse");
         let mut cats = cats::CatTable::new(policy);
         let ix = index::Index::build(&parsed);
+        lap("index");
         let specs = annotations::Specs::build(&ix, policy, &mut cats, &parsed.files);
+        lap("annotations");
         let flows = flow::analyze(&ix, &specs, &cats, &parsed.files);
-        check::check(&parsed, &ix, &specs, &cats, &flows, policy)
+        lap(&format!("flows ({} rounds)", flows.rounds));
+        let a = check::check(&parsed, &ix, &specs, &cats, &flows, policy);
+        lap("check");
+        a
     })
 }
 

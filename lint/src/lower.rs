@@ -329,6 +329,13 @@ impl Lower {
                 name: e.ident.to_string(),
                 alias: e.rename.as_ref().map_or_else(|| e.ident.to_string(), |(_, a)| a.to_string()),
             }),
+            syn::Item::Macro(m) => {
+                // `cfg_x! { mod a; fn f() {} }`, `cfg_if! { if #[cfg(..)] { .. } }`:
+                // items inside item-position macros are analysed too.
+                for inner in macro_items(m) {
+                    self.item(&inner, out);
+                }
+            }
             syn::Item::Const(c) => self.static_init(&c.expr, out),
             syn::Item::Static(s) => self.static_init(&s.expr, out),
             _ => {}
@@ -722,6 +729,37 @@ impl Lower {
             P::Or(o) => Pat::Or(o.cases.iter().map(|p| self.pat(p)).collect()),
             P::Slice(s) => Pat::Other(s.elems.iter().map(|p| self.pat(p)).collect()),
             _ => Pat::Other(Vec::new()),
+        }
+    }
+}
+
+/// Items written inside an item-position macro invocation: its whole body if
+/// it parses as items, else every brace group inside it that does.
+/// `macro_rules!` definitions hold patterns, not items, and are skipped.
+pub fn macro_items(m: &syn::ItemMacro) -> Vec<syn::Item> {
+    if m.ident.is_some() || m.mac.path.is_ident("macro_rules") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    items_in(m.mac.tokens.clone(), &mut out, 0);
+    out
+}
+
+fn items_in(tokens: TokenStream, out: &mut Vec<syn::Item>, depth: u32) {
+    if depth > 8 {
+        return;
+    }
+    if let Ok(f) = syn::parse2::<syn::File>(tokens.clone()) {
+        if !f.items.is_empty() {
+            out.extend(f.items);
+            return;
+        }
+    }
+    for tt in tokens {
+        if let TokenTree::Group(g) = tt {
+            if g.delimiter() == Delimiter::Brace {
+                items_in(g.stream(), out, depth + 1);
+            }
         }
     }
 }

@@ -220,7 +220,7 @@ fn run_task<'s>(s: &rayon::Scope<'s>, sh: &'s Shared<'s>, task: Task) {
         }
     };
     let mut children = Vec::new();
-    collect_mods(&file.items, &task.module, &task.child_dir, &task.path, &mut children);
+    collect_mods(&file.items, &task.module, &task.child_dir, &task.path, false, &mut children);
     let ir = sh.lower.then(|| lower::lower_file(&file, lines));
     drop(file);
     sh.out.lock().unwrap_or_else(|e| e.into_inner()).push((rel.clone(), text, task.krate, task.module.clone(), ir));
@@ -236,9 +236,15 @@ fn collect_mods(
     module: &[String],
     dir: &Path,
     this_file: &Path,
+    inline: bool,
     out: &mut Vec<(Vec<String>, PathBuf, PathBuf, Span)>,
 ) {
     for item in items {
+        if let syn::Item::Macro(m) = item {
+            let inner = lower::macro_items(m);
+            collect_mods(&inner, module, dir, this_file, inline, out);
+            continue;
+        }
         let syn::Item::Mod(m) = item else { continue };
         let name = m.ident.to_string();
         let mut path_mod = module.to_vec();
@@ -256,13 +262,16 @@ fn collect_mods(
                     Some(p) => dir.join(p),
                     None => dir.join(&name),
                 };
-                collect_mods(inner, &path_mod, &sub, this_file, out);
+                collect_mods(inner, &path_mod, &sub, this_file, true, out);
             }
             None => {
                 let span = lower::span_of(syn::spanned::Spanned::span(&m.ident));
                 let (file, child_dir) = match &path_attr {
                     Some(p) => {
-                        let base = if module_owns_dir(this_file) || dir != this_file.parent().unwrap_or(dir) {
+                        // Outside inline modules `#[path]` is relative to the
+                        // file's own directory; inside them, to the inline
+                        // modules' directory.
+                        let base = if inline {
                             dir.to_path_buf()
                         } else {
                             this_file.parent().map_or_else(|| dir.to_path_buf(), Path::to_path_buf)

@@ -24,6 +24,10 @@ use std::sync::Arc;
 /// iterating and closures stop being re-entered: keeps analysis linear.
 const BUDGET: u64 = 200_000;
 
+/// A method call on a receiver of unknown type resolves by name to at most
+/// this many workspace methods; past it only those that matter are kept.
+const MAX_NAME_TARGETS: usize = 16;
+
 /// A flow of a category into a sink, found in one function. Whether it is a
 /// finding depends on the consents that hold on the way into the function.
 #[derive(Debug, Clone)]
@@ -1478,13 +1482,25 @@ impl<'a, 'p> Interp<'a, 'p> {
         // Resolve through the receiver's type, else every workspace method of that name and arity.
         let targets: Vec<FnId> = match &rv.ty {
             Ty::Adt(..) | Ty::Dyn(_) => self.cx.ix.methods_of(&rv.ty, name),
-            Ty::Unknown => self
-                .cx
-                .ix
-                .methods_by_name
-                .get(&(name.to_string(), arity))
-                .cloned()
-                .unwrap_or_default(),
+            // A receiver of unknown type: every workspace method of that name
+            // and arity, except for the standard library's well-known names
+            // (`clone`, `iter`, `push`, ...), which follow the std model.
+            Ty::Unknown if std_model::kind(name) == Kind::Union => {
+                let all = self.cx.ix.methods_by_name.get(&(name.to_string(), arity)).cloned().unwrap_or_default();
+                if all.len() > MAX_NAME_TARGETS {
+                    // Too many to be a real candidate set: keep the ones that
+                    // can matter (annotated, or reaching a sink).
+                    all.into_iter()
+                        .filter(|&f| {
+                            let s = &self.cx.specs.fns[f];
+                            s.sink.is_some() || s.source.is_some() || s.check.is_some() || s.declassify.is_some()
+                                || !self.cx.summaries[f].effects.is_empty()
+                        })
+                        .collect()
+                } else {
+                    all
+                }
+            }
             _ => Vec::new(),
         };
         // Trait declarations reached through a known impl add nothing but their annotations.

@@ -46,7 +46,18 @@ pub fn analyze(ix: &Index<'_>, specs: &Specs, cats: &CatTable, files: &[crate::p
         flows.rounds += 1;
         let results: Vec<(FnId, FnResult)> = {
             let cx = Ctx { ix, specs, cats, summaries: &flows.summaries, files };
-            dirty.par_iter().map(|&f| (f, interp::analyze_fn(&cx, f))).collect()
+            let slow = std::env::var_os("DATAGATE_SLOW").is_some();
+            dirty
+                .par_iter()
+                .map(|&f| {
+                    let t = std::time::Instant::now();
+                    let r = interp::analyze_fn(&cx, f);
+                    if slow && t.elapsed().as_millis() > 20 {
+                        eprintln!("datagate: {} took {:?}", ix.fns[f].path, t.elapsed());
+                    }
+                    (f, r)
+                })
+                .collect()
         };
         let mut changed = BTreeSet::new();
         for (f, r) in results {

@@ -13,6 +13,8 @@ use std::sync::Arc;
 /// Field paths on parameter labels are cut at this length (a sound
 /// over-approximation: a shorter path stands for more data).
 pub const MAX_PATH: usize = 3;
+/// Parameter labels a value keeps before their paths collapse.
+pub const MAX_PARAM_LABELS: usize = 8;
 /// Traces keep at most this many hops.
 pub const MAX_TRACE: u32 = 48;
 
@@ -112,9 +114,44 @@ impl Taint {
     }
 
     pub fn union(&mut self, o: &Taint) {
+        if o.0.is_empty() {
+            return;
+        }
+        if self.0.is_empty() {
+            self.0 = o.0.clone();
+            return;
+        }
         for (l, t) in &o.0 {
             self.add(l.clone(), t.clone());
         }
+        self.bound();
+    }
+
+    /// Keep label sets small: past [`MAX_PARAM_LABELS`] parameter labels,
+    /// field paths collapse to their parameter (a shorter path stands for
+    /// more data, so nothing is lost, only precision).
+    pub fn bound(&mut self) {
+        let params = self.0.iter().filter(|(l, _)| matches!(l, Label::Param(..))).count();
+        if params <= MAX_PARAM_LABELS {
+            return;
+        }
+        let mut out: Vec<(Label, Trace)> = Vec::with_capacity(self.0.len());
+        for (l, t) in self.0.drain(..) {
+            let l = match l {
+                Label::Param(i, p) if !p.is_empty() => Label::Param(i, Rc::from(Vec::<Arc<str>>::new())),
+                other => other,
+            };
+            match out.iter_mut().find(|(x, _)| *x == l) {
+                Some(slot) => {
+                    if t.len() < slot.1.len() {
+                        slot.1 = t;
+                    }
+                }
+                None => out.push((l, t)),
+            }
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        self.0 = out;
     }
 
     pub fn labels(&self) -> impl Iterator<Item = &Label> {
