@@ -289,7 +289,24 @@ fn prepare(target: &TargetArgs, io: &mut Io<'_>) -> Option<(Workspace, Policy)> 
             return None;
         }
     };
-    match policy::load_for_workspace(target.policy.as_deref(), &ws.root) {
+    // The policy nearest to what was asked for: the one package named with
+    // `-p`, else the given path, else the current directory.
+    let start = match (&ws.packages[..], target.packages.len()) {
+        ([only], 1) => only.dir.clone(),
+        _ => {
+            let given = opts
+                .manifest_path
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("."));
+            let dir = if given.is_dir() {
+                given
+            } else {
+                given.parent().map(PathBuf::from).unwrap_or_default()
+            };
+            std::path::absolute(&dir).unwrap_or(dir)
+        }
+    };
+    match policy::load_nearest(target.policy.as_deref(), &start, &ws.root) {
         Ok(policy) => Some((ws, policy)),
         Err(e) => {
             io.diagnostic(&e);

@@ -106,7 +106,7 @@ pub fn build(analysis: &Analysis, policy: &Policy) -> Inventory {
             category,
             recipient,
             purpose,
-            basis: basis.into_iter().collect(),
+            basis: merge_consent(basis),
             locations: locations.into_iter().collect(),
         })
         .collect();
@@ -117,6 +117,27 @@ pub fn build(analysis: &Analysis, policy: &Policy) -> Inventory {
         rows,
         declassifications,
     }
+}
+
+/// One `Consent` basis holding every check of the row, then the others.
+fn merge_consent(bases: BTreeSet<Basis>) -> Vec<Basis> {
+    let mut checks = BTreeSet::new();
+    let mut out = Vec::new();
+    for b in bases {
+        match b {
+            Basis::Consent { checks: c } => checks.extend(c),
+            other => out.push(other),
+        }
+    }
+    if !checks.is_empty() {
+        out.insert(
+            0,
+            Basis::Consent {
+                checks: checks.into_iter().collect(),
+            },
+        );
+    }
+    out
 }
 
 fn at(l: &Location) -> String {
@@ -633,15 +654,21 @@ group = "activity"
 
     #[test]
     fn rows_group_flows() {
-        let (a, p) = sample();
+        let (mut a, p) = sample();
+        let mut second = a.flows[0].clone();
+        second.basis = Basis::Consent {
+            checks: vec!["consent::may_share".into()],
+        };
+        second.location.line = 40;
+        a.flows.push(second);
         let inv = build(&a, &p);
         assert_eq!(inv.rows.len(), 3);
         let phone = &inv.rows[2];
         assert_eq!(phone.category, "phone_number");
-        assert_eq!(phone.locations.len(), 2);
+        assert_eq!(phone.locations.len(), 3);
         assert_eq!(
             phone.basis_text(),
-            "consent (Settings.share_account_info); unconsented"
+            "consent (Settings.share_account_info, consent::may_share); unconsented"
         );
         assert!(phone.is_unconsented());
         assert_eq!(phone.company.as_deref(), Some("Meta Platforms, Inc."));

@@ -130,16 +130,50 @@ impl Diagnostic for PolicyProblem {
 /// Load the policy for a workspace: `explicit` (`--policy F`) if given, else
 /// `<root>/datagate.toml` if it exists, else the zero-config default.
 pub fn load_for_workspace(explicit: Option<&Path>, root: &Path) -> Result<Policy, PolicyError> {
-    match explicit {
-        Some(path) => load_file(path, &path.display().to_string()),
-        None => {
-            let path = root.join(FILE_NAME);
-            if path.is_file() {
-                load_file(&path, FILE_NAME)
-            } else {
-                Ok(Policy::default())
+    load_nearest(explicit, root, root)
+}
+
+/// The `datagate.toml` nearest to `start`: in `start` or a parent directory
+/// up to the workspace `root` (a member crate may carry its own policy, as
+/// `clippy.toml` may), else at the root.
+pub fn find(start: &Path, root: &Path) -> Option<std::path::PathBuf> {
+    if start.starts_with(root) {
+        for dir in start.ancestors() {
+            let candidate = dir.join(FILE_NAME);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+            if dir == root {
+                break;
             }
         }
+    }
+    let candidate = root.join(FILE_NAME);
+    candidate.is_file().then_some(candidate)
+}
+
+/// Load the policy: `explicit` if given, else the file [`find`] finds from
+/// `start`, else the zero-config default. Diagnostics name the file
+/// relative to the root.
+pub fn load_nearest(
+    explicit: Option<&Path>,
+    start: &Path,
+    root: &Path,
+) -> Result<Policy, PolicyError> {
+    match explicit {
+        Some(path) => load_file(path, &path.display().to_string()),
+        None => match find(start, root) {
+            Some(path) => {
+                let rel = path.strip_prefix(root).unwrap_or(&path);
+                let name = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                load_file(&path, &name)
+            }
+            None => Ok(Policy::default()),
+        },
     }
 }
 
@@ -959,5 +993,29 @@ group = "actvity"
         assert!(!p.loaded);
         let e = load_for_workspace(Some(&dir.join("nope.toml")), &dir).unwrap_err();
         assert!(matches!(e, PolicyError::Read { .. }));
+    }
+
+    #[test]
+    fn nearest_policy_wins() {
+        let root =
+            std::env::temp_dir().join(format!("datagate-policy-near-{}", std::process::id()));
+        let member = root.join("crates").join("app");
+        std::fs::create_dir_all(&member).unwrap();
+        assert_eq!(find(&member, &root), None);
+        std::fs::write(root.join(FILE_NAME), "first_party = [\"root\"]").unwrap();
+        assert_eq!(find(&member, &root), Some(root.join(FILE_NAME)));
+        std::fs::write(member.join(FILE_NAME), "first_party = [\"app\"]").unwrap();
+        assert_eq!(find(&member, &root), Some(member.join(FILE_NAME)));
+        let p = load_nearest(None, &member, &root).unwrap();
+        assert!(p.is_first_party("app"));
+        // Outside the workspace: the root's policy.
+        assert_eq!(
+            find(&std::env::temp_dir(), &root),
+            Some(root.join(FILE_NAME))
+        );
+        std::fs::write(member.join(FILE_NAME), "first_party = 1").unwrap();
+        let e = load_nearest(None, &member, &root).unwrap_err();
+        assert!(format!("{:?}", e.problems()[0]).contains("crates/app/datagate.toml"));
+        let _ = std::fs::remove_dir_all(&root);
     }
 }

@@ -11,7 +11,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub mod load;
 
-pub use load::{load_file, load_for_workspace, load_str, PolicyError, PolicyProblem, FILE_NAME};
+pub use load::{
+    find, load_file, load_for_workspace, load_nearest, load_str, PolicyError, PolicyProblem,
+    FILE_NAME,
+};
 
 /// A validated policy. Group members are expanded (no cycles remain).
 #[derive(Debug, Clone, Default)]
