@@ -32,15 +32,19 @@ pub const EXIT_ERROR: u8 = 2;
 
 const EXAMPLES: &str = "\
 Examples:
-  cargo datagate                                   check the workspace around the current directory
-  cargo datagate --format sarif > datagate.sarif   SARIF for code-scanning upload
+  cargo datagate                             check the workspace of the current directory
   cargo datagate -p messenger --policy ci/datagate.toml
+  cargo datagate --format sarif > datagate.sarif
+                                             SARIF for code-scanning upload
   cargo datagate --write-baseline datagate-baseline.json
-  cargo datagate --baseline datagate-baseline.json only new findings fail
-  cargo datagate inventory --format markdown       the data map for a privacy notice
+                                             accept today's findings
+  cargo datagate --baseline datagate-baseline.json
+                                             only new findings fail
+  cargo datagate inventory --format markdown the data map for a privacy notice
   cargo datagate inventory --disclosure disclosure.toml
-  cargo datagate explain unconsented-flow          what a finding means and how to fix it
-  cargo-datagate path/to/crate                     run directly on a directory or Cargo.toml
+                                             fail on sharing the disclosure does not list
+  cargo datagate explain unconsented-flow    what a finding means and how to fix it
+  cargo-datagate path/to/crate               run directly on a directory or Cargo.toml
 
 Exit codes: 0 clean, 1 findings, 2 the analysis could not complete.";
 
@@ -99,7 +103,7 @@ pub struct TargetArgs {
     /// Also analyse tests, benches and examples
     #[arg(long)]
     pub all_targets: bool,
-    /// Policy file [default: datagate.toml at the workspace root, if any]
+    /// Policy file [default: the nearest datagate.toml, up to the workspace root]
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
 }
@@ -143,7 +147,9 @@ pub struct ExplainArgs {
 pub enum ColorChoice {
     /// Colour when writing to a terminal
     Auto,
+    /// Always colour
     Always,
+    /// Never colour
     Never,
 }
 
