@@ -341,11 +341,34 @@ fn analyse(ws: &Workspace, policy: &Policy, io: &mut Io<'_>) -> Analysis {
     });
     let mut analysis = crate::analyze(ws, policy);
     analysis.normalize();
+    add_missing_sources(ws, &mut analysis);
     let _ = done.send(());
     if let Some(handle) = progress {
         let _ = handle.join();
     }
     analysis
+}
+
+/// Read the files that findings point into (a source in another file than
+/// the sink) but whose text the analysis did not keep, so that reports can
+/// show their snippets. Unreadable or huge files are left out: the report
+/// then names the place without a snippet.
+fn add_missing_sources(ws: &Workspace, analysis: &mut Analysis) {
+    const MAX_LEN: u64 = 8 << 20;
+    let wanted: std::collections::BTreeSet<String> = analysis
+        .findings
+        .iter()
+        .flat_map(|f| std::iter::once(&f.location.file).chain(f.source.iter().map(|s| &s.at.file)))
+        .filter(|file| !analysis.sources.contains_key(*file))
+        .cloned()
+        .collect();
+    for file in wanted {
+        let path = ws.root.join(&file);
+        let small = std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= MAX_LEN);
+        if let Some(text) = small.then(|| std::fs::read_to_string(&path).ok()).flatten() {
+            analysis.sources.insert(file, text.into());
+        }
+    }
 }
 
 fn parse_errors(analysis: &Analysis) -> usize {

@@ -136,7 +136,7 @@ impl<'a> FindingDiagnostic<'a> {
                     labels.push(LabeledSpan::new_with_span(Some(what), span))
                 }
                 Some(span) => notes.push(Note {
-                    message: format!("the data comes from {}", at(&source.at)),
+                    message: "where the data comes from".to_string(),
                     src: source_of(report, &source.at.file),
                     label: Some(LabeledSpan::new_with_span(Some(what), span)),
                 }),
