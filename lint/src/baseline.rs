@@ -225,13 +225,18 @@ pub fn write(path: &Path, findings: &[Finding]) -> Result<(), BaselineError> {
 /// bytes; 0 means "before the first").
 fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let mut offset = 0;
+    let mut at = text.len();
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line {
-            return (offset + column.saturating_sub(1)).min(text.len());
+            at = (offset + column.saturating_sub(1)).min(text.len());
+            break;
         }
         offset += l.len();
     }
-    text.len()
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 #[cfg(test)]
@@ -321,9 +326,13 @@ mod tests {
             "{\"version\": 2, \"findings\": []}",
             "{\"version\": 1, \"findings\": [{\"fingerprint\": \"xyz\", \"code\": \"c\"}]}",
             "{\"version\": 1, \"findings\": [], \"extra\": 1}",
+            "{\"version\": 1, \"findings\": [\"é\u{301}\", é]}",
+            "\u{feff}{}",
         ] {
             let e = Baseline::parse("b.json", text).unwrap_err();
             assert!(matches!(e, BaselineError::Invalid(_)), "{text}: {e:?}");
+            let shown = crate::report::human::render_diagnostic(&e, false, 80);
+            assert!(shown.contains("invalid baseline"), "{shown}");
         }
     }
 }

@@ -979,6 +979,31 @@ group = "actvity"
     }
 
     #[test]
+    fn garbage_never_panics_and_renders() {
+        let inputs = [
+            "\u{0}\u{1}é\n[[",
+            "[groups]\na = [\"a\"]\n",
+            "[groups]\na = [\"b\"]\nb = [\"c\"]\nc = [\"a\", \"é\"]\n",
+            "[[sinks]]\npath = \"::\"\nto = []\npurpose = []\n",
+            "[[sources]]\npath = \"a::b\"\ncategory = \"x\"\ncategories = [\"y\"]\n",
+            "[[never_share]]\ncategories = []\nto = [\"ß\"]\n",
+            "[categories.\"\"]\ngroup = \"\"\n",
+            "first_party = [\"\"]\n[recipients.\"\"]\ncompany = \"\"\n",
+            "[purposes.x]\nconsent = \"not-required\"\nbasis = \"  \"\n",
+            "[purposes]\nx = 1\n",
+        ];
+        for text in inputs {
+            if let Err(e) = load_str("datagate.toml", text) {
+                assert!(!e.problems().is_empty(), "{text}");
+                let shown = crate::report::human::render_diagnostic(&e, false, 80);
+                assert!(shown.contains("datagate.toml"), "{text}: {shown}");
+            }
+        }
+        let ps = problems("[groups]\na = [\"a\"]\n");
+        assert_eq!(ps[0].0, "group-cycle");
+    }
+
+    #[test]
     fn bad_consent_value() {
         let ps = problems("[purposes.ads]\nconsent = \"maybe\"\n");
         assert_eq!(ps.len(), 1);
