@@ -185,6 +185,11 @@ pub struct Index<'p> {
     /// Field name → every (type, field) with that name, for fields read on values of unknown type.
     pub fields_by_name: HashMap<String, Vec<(AdtId, &'p FieldDef)>>,
     mod_by_path: HashMap<(usize, Vec<String>), ModId>,
+    /// What each module's glob imports (`use a::*`) resolve to, computed
+    /// once at build time: the lookups through globs are then linear.
+    glob_targets: Vec<Vec<Res<'p>>>,
+    /// Memo of name lookups: real code resolves the same names over and over.
+    lookup_cache: std::sync::RwLock<HashMap<(ModId, String, bool), Res<'p>>>,
 }
 
 struct PendingImpl<'p> {
@@ -221,6 +226,22 @@ impl<'p> Index<'p> {
                     ix.modules[own_root].names.entry(lib_name).or_default().push(Def::Mod(lib_root));
                 }
             }
+        }
+        ix.glob_targets = vec![Vec::new(); ix.modules.len()];
+        let globs: Vec<Vec<Res<'p>>> = (0..ix.modules.len())
+            .map(|m| {
+                ix.modules[m]
+                    .uses
+                    .iter()
+                    .filter(|u| u.alias.is_none())
+                    .map(|u| ix.resolve_use(m, &u.path, 0))
+                    .filter(|r| matches!(r, Res::Mod(_) | Res::Adt(_)))
+                    .collect()
+            })
+            .collect();
+        ix.glob_targets = globs;
+        if let Ok(mut c) = ix.lookup_cache.write() {
+            c.clear();
         }
         for p in pending {
             ix.add_impl(p);
@@ -492,6 +513,25 @@ impl<'p> Index<'p> {
 
     /// Look a name up in a module: its items, its imports, its glob imports.
     fn lookup(&self, m: ModId, name: &str, prefer_value: bool, depth: u32) -> Res<'p> {
+        let key = (m, name.to_string(), prefer_value);
+        if let Some(r) = self.lookup_cache.read().ok().and_then(|c| c.get(&key).cloned()) {
+            return r;
+        }
+        let r = self.lookup_uncached(m, name, prefer_value, depth, &mut Vec::new());
+        // Results reached at the depth limit may be incomplete: do not keep them.
+        if depth == 0 {
+            if let Ok(mut c) = self.lookup_cache.write() {
+                c.insert(key, r.clone());
+            }
+        }
+        r
+    }
+
+    fn lookup_uncached(&self, m: ModId, name: &str, prefer_value: bool, depth: u32, visited: &mut Vec<ModId>) -> Res<'p> {
+        if depth > 24 || visited.contains(&m) {
+            return Res::None;
+        }
+        visited.push(m);
         if let Some(defs) = self.modules[m].names.get(name) {
             let pick = if prefer_value {
                 defs.iter().find(|d| matches!(d, Def::Fn(_))).or_else(|| defs.first())
@@ -513,20 +553,19 @@ impl<'p> Index<'p> {
                 return self.resolve_use(m, &u.path, depth + 1);
             }
         }
-        for u in &self.modules[m].uses {
-            if u.alias.is_none() {
-                match self.resolve_use(m, &u.path, depth + 1) {
-                    Res::Mod(g) if g != m && depth < 8 => match self.lookup(g, name, prefer_value, depth + 1) {
-                        Res::None => {}
-                        r => return r,
-                    },
-                    Res::Adt(a) => {
-                        if let Res::Variant(a, v) = self.assoc(a, name) {
-                            return Res::Variant(a, v);
-                        }
+        let Some(globs) = self.glob_targets.get(m) else { return Res::None };
+        for g in globs {
+            match g {
+                Res::Mod(g) => match self.lookup_uncached(*g, name, prefer_value, depth + 1, visited) {
+                    Res::None => {}
+                    r => return r,
+                },
+                Res::Adt(a) => {
+                    if let Res::Variant(a, v) = self.assoc(*a, name) {
+                        return Res::Variant(a, v);
                     }
-                    _ => {}
                 }
+                _ => {}
             }
         }
         Res::None

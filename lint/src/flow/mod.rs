@@ -44,6 +44,9 @@ pub fn analyze(ix: &Index<'_>, specs: &Specs, cats: &CatTable, files: &[crate::p
     let mut dirty: Vec<FnId> = (0..n).filter(|&f| ix.fns[f].def.body.is_some()).collect();
     while !dirty.is_empty() && flows.rounds < MAX_ROUNDS {
         flows.rounds += 1;
+        if std::env::var_os("DATAGATE_SLOW").is_some() {
+            eprintln!("datagate: round {} analyses {} functions", flows.rounds, dirty.len());
+        }
         let results: Vec<(FnId, FnResult)> = {
             let cx = Ctx { ix, specs, cats, summaries: &flows.summaries, files };
             let slow = std::env::var_os("DATAGATE_SLOW").is_some();
