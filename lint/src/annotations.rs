@@ -88,6 +88,11 @@ pub struct Specs {
 }
 
 impl Specs {
+    /// Categories marked on the type itself (`#[personal(ip_address)] struct ClientIp(..)`).
+    pub fn container_cats(&self, a: AdtId) -> CatSet {
+        self.field_cats.get(&(usize::MAX - a)).copied().unwrap_or_default()
+    }
+
     pub fn field_cats(&self, f: &FieldDef) -> CatSet {
         self.field_cats.get(&(f as *const FieldDef as usize)).copied().unwrap_or_default()
     }
@@ -235,6 +240,27 @@ impl Specs {
             }
             specs.fns.push(spec);
             debug_assert_eq!(specs.fns.len(), fid + 1);
+        }
+        // Annotations on a trait method declaration apply to every impl.
+        for t in &ix.traits {
+            for (name, &decl) in &t.decls {
+                let d = specs.fns[decl].clone();
+                for &imp in t.impls.get(name).into_iter().flatten() {
+                    let s = &mut specs.fns[imp];
+                    if s.sink.is_none() {
+                        s.sink = d.sink.clone();
+                    }
+                    if s.source.is_none() {
+                        s.source = d.source;
+                    }
+                    if s.check.is_none() {
+                        s.check = d.check;
+                    }
+                    if s.declassify.is_none() {
+                        s.declassify = d.declassify;
+                    }
+                }
+            }
         }
         // Fields, variants and containers.
         for (a, adt) in ix.adts.iter().enumerate() {

@@ -1,14 +1,12 @@
 //! Check flows and guards: decide which flows into sinks are findings.
 //!
 //! A flow found in function `f` is guarded when the consents holding on its
-//! way to the sink inside `f`, together with the consents that hold on
-//! *every* way into `f` (its entry facts), cover its recipient, purpose and
-//! category. Entry facts are the greatest fixpoint of "the intersection, over
-//! every call site, of the consents holding there and the caller's own entry
-//! facts"; a function with no call site in the workspace (a public API, a
-//! handler, `main`) is an entry point with none, and so is anything only
-//! reachable from a cycle, so "every call site is guarded" never holds
-//! vacuously. Then the policy decides: first-party recipients are skipped,
+//! way to the sink inside `f` cover its recipient, purpose and category, or
+//! when every way into `f` passes a call site whose consents cover them
+//! ([`CallerGuards`]). A function with no call site in the workspace (a
+//! public API, a handler, `main`) is an entry point, and so is anything only
+//! reachable from a cycle of its own, so "every call site is guarded" never
+//! holds vacuously. Then the policy decides: first-party recipients are skipped,
 //! never-share categories are `never-share` findings whatever the consent,
 //! exempt purposes need no guard, and `allow` suppresses what it names.
 
@@ -23,64 +21,104 @@ use crate::ir::{AllowAttr, Span};
 use crate::parse::Parsed;
 use crate::policy::Policy;
 use datagate_spec::Code;
-use std::collections::{BTreeSet, HashSet, VecDeque};
+use crate::cats::CatId;
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::sync::Arc;
 
-/// Consents that hold on every way into each function (`None` until known).
-pub fn entry_facts(ix: &Index<'_>, flows: &Flows) -> Vec<Facts> {
-    let n = ix.fns.len();
-    let mut callers: Vec<Vec<(FnId, &Facts)>> = vec![Vec::new(); n];
-    for (f, edges) in flows.edges.iter().enumerate() {
-        for e in edges {
-            if e.callee != f {
-                callers[e.callee].push((f, &e.facts));
+/// Guards in callers. For one requirement (recipient, purpose, category), a
+/// function runs unguarded when it is an entry point, or when some call site
+/// that does not cover the requirement is in a function that runs unguarded.
+/// That is a reachability question: a walk from the entry points along the
+/// call edges whose consents do not cover the requirement. Different call
+/// sites may be guarded by different checks, as long as each covers it.
+pub struct CallerGuards<'a> {
+    n: usize,
+    roots: Vec<FnId>,
+    callees: Vec<Vec<(FnId, &'a Facts)>>,
+    memo: HashMap<(Arc<str>, Arc<str>, CatId), Vec<bool>>,
+}
+
+impl<'a> CallerGuards<'a> {
+    pub fn new(ix: &Index<'_>, flows: &'a Flows) -> Self {
+        let n = ix.fns.len();
+        let mut has_caller = vec![false; n];
+        let mut callees: Vec<Vec<(FnId, &Facts)>> = vec![Vec::new(); n];
+        for (f, edges) in flows.edges.iter().enumerate() {
+            for e in edges {
+                if e.callee != f {
+                    has_caller[e.callee] = true;
+                }
+                callees[f].push((e.callee, &e.facts));
             }
         }
-    }
-    // Roots: no caller, or not reachable from a function without callers.
-    let mut reached = vec![false; n];
-    let mut queue: VecDeque<FnId> = (0..n).filter(|&f| callers[f].is_empty()).collect();
-    for &f in &queue {
-        reached[f] = true;
-    }
-    while let Some(f) = queue.pop_front() {
-        for e in &flows.edges[f] {
-            if !reached[e.callee] {
-                reached[e.callee] = true;
-                queue.push_back(e.callee);
-            }
+        let mut roots: Vec<FnId> = (0..n).filter(|&f| !has_caller[f]).collect();
+        // Functions only reachable from a cycle of their own are entry points too.
+        let mut reached = vec![false; n];
+        let mut queue: VecDeque<FnId> = roots.iter().copied().collect();
+        for &f in &roots {
+            reached[f] = true;
         }
-    }
-    let mut entry: Vec<Option<Facts>> = (0..n)
-        .map(|f| if callers[f].is_empty() || !reached[f] { Some(Facts::default()) } else { None })
-        .collect();
-    let fixed: Vec<bool> = entry.iter().map(Option::is_some).collect();
-    let mut changed = true;
-    let mut rounds = 0;
-    while changed && rounds < n + 2 {
-        changed = false;
-        rounds += 1;
-        for f in 0..n {
-            if fixed[f] {
-                continue;
-            }
-            let mut acc: Option<Facts> = None;
-            for (c, facts) in &callers[f] {
-                let Some(ce) = &entry[*c] else { continue };
-                let here = facts.union(ce);
-                acc = Some(match acc {
-                    None => here,
-                    Some(a) => a.intersect(&here),
-                });
-            }
-            if let Some(a) = acc {
-                if entry[f].as_ref() != Some(&a) {
-                    entry[f] = Some(a);
-                    changed = true;
+        while let Some(f) = queue.pop_front() {
+            for (g, _) in &callees[f] {
+                if !reached[*g] {
+                    reached[*g] = true;
+                    queue.push_back(*g);
                 }
             }
         }
+        roots.extend((0..n).filter(|&f| !reached[f]));
+        CallerGuards { n, roots, callees, memo: HashMap::new() }
     }
-    entry.into_iter().map(Option::unwrap_or_default).collect()
+
+    /// Whether every way into `f` passes a consent covering the requirement.
+    pub fn guarded(&mut self, specs: &Specs, f: FnId, recipient: &Arc<str>, purpose: &Arc<str>, cat: CatId) -> bool {
+        let key = (recipient.clone(), purpose.clone(), cat);
+        if !self.memo.contains_key(&key) {
+            let mut unguarded = vec![false; self.n];
+            let mut queue: VecDeque<FnId> = VecDeque::new();
+            for &r in &self.roots {
+                unguarded[r] = true;
+                queue.push_back(r);
+            }
+            while let Some(c) = queue.pop_front() {
+                for (g, facts) in &self.callees[c] {
+                    if !unguarded[*g] && !covers(specs, facts, recipient, purpose, cat) {
+                        unguarded[*g] = true;
+                        queue.push_back(*g);
+                    }
+                }
+            }
+            self.memo.insert(key.clone(), unguarded);
+        }
+        self.memo.get(&key).is_some_and(|u| !u[f])
+    }
+
+    /// The checks at the call sites of `f` that cover the requirement.
+    fn caller_checks(&self, specs: &Specs, f: FnId, recipient: &str, purpose: &str, cat: CatId) -> Vec<String> {
+        let mut names = BTreeSet::new();
+        for edges in &self.callees {
+            for (g, facts) in edges {
+                if *g == f {
+                    names.extend(covering(specs, facts, recipient, purpose, cat));
+                }
+            }
+        }
+        names.into_iter().collect()
+    }
+}
+
+fn covering(specs: &Specs, facts: &Facts, r: &str, p: &str, cat: CatId) -> Vec<String> {
+    facts
+        .0
+        .iter()
+        .filter_map(|g| specs.grants.get(*g as usize))
+        .filter(|g| g.covers(r, p, cat))
+        .map(|g| g.name.clone())
+        .collect()
+}
+
+fn covers(specs: &Specs, facts: &Facts, r: &str, p: &str, cat: CatId) -> bool {
+    facts.0.iter().filter_map(|g| specs.grants.get(*g as usize)).any(|g| g.covers(r, p, cat))
 }
 
 struct Out<'p> {
@@ -115,14 +153,14 @@ fn span_len(parsed: &Parsed, file: usize, span: Span) -> u32 {
 
 /// Decide findings and inventory rows from the flows.
 pub fn check(parsed: &Parsed, ix: &Index<'_>, specs: &Specs, cats: &CatTable, flows: &Flows, policy: &Policy) -> Analysis {
-    let entry = entry_facts(ix, flows);
+    let mut guards = CallerGuards::new(ix, flows);
     let crate_names: Vec<String> = parsed.crates.iter().map(|c| c.name.clone()).collect();
     let mut out = Out { analysis: Analysis::default(), used_allows: HashSet::new(), all_allows: Vec::new() };
     collect_allows(ix, &mut out);
 
-    for (f, cands) in flows.candidates.iter().enumerate() {
+    for cands in &flows.candidates {
         for cand in cands {
-            decide(parsed, ix, specs, cats, policy, &crate_names, &entry[f], cand, &mut out);
+            decide(parsed, ix, specs, cats, policy, &crate_names, &mut guards, cand, &mut out);
         }
     }
 
@@ -245,7 +283,7 @@ fn decide(
     cats: &CatTable,
     policy: &Policy,
     crate_names: &[String],
-    entry: &Facts,
+    guards: &mut CallerGuards<'_>,
     cand: &Candidate,
     out: &mut Out<'_>,
 ) {
@@ -258,14 +296,13 @@ fn decide(
     let file = ix.modules[info.module].file;
     let location = loc(parsed, file, cand.span);
     let cat = cats.name(cand.cat).to_string();
-    let facts = cand.facts.union(entry);
-    let covering: Vec<String> = facts
-        .0
-        .iter()
-        .filter_map(|g| specs.grants.get(*g as usize))
-        .filter(|g| g.covers(r, p, cand.cat))
-        .map(|g| g.name.clone())
-        .collect();
+    let mut covering = covering(specs, &cand.facts, r, p, cand.cat);
+    if covering.is_empty() && guards.guarded(specs, cand.func, &cand.recipient, &cand.purpose, cand.cat) {
+        covering = guards.caller_checks(specs, cand.func, r, p, cand.cat);
+        if covering.is_empty() {
+            covering.push("guards in callers".to_string());
+        }
+    }
     let (code, basis) = if policy.never_shared(&cat, r) {
         (Some(Code::NeverShare), Basis::Unconsented)
     } else if let Some(b) = policy.exemption(p) {

@@ -639,10 +639,15 @@ impl Lower {
         if let Ok(list) = parser.parse2(tokens.clone()) {
             let mut out = Vec::with_capacity(list.len());
             for e in &list {
-                if let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = e {
-                    out.extend(format_captures(&s.value(), sp(s)));
+                match e {
+                    syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => {
+                        out.extend(format_captures(&s.value(), sp(s)));
+                        out.push(self.expr(e));
+                    }
+                    // A named argument `name = value` (format!("{p}", p = x)).
+                    syn::Expr::Assign(a) if matches!(&*a.left, syn::Expr::Path(_)) => out.push(self.expr(&a.right)),
+                    _ => out.push(self.expr(e)),
                 }
-                out.push(self.expr(e));
             }
             return out;
         }

@@ -371,6 +371,14 @@ impl<'a, 'p> Interp<'a, 'p> {
                     out.ty = t.clone();
                 }
             }
+            Ty::Ext(p, _) => {
+                // Every field of a policy source type carries its categories.
+                if let Some(set) = self.cx.specs.ext_sources.get(&**p) {
+                    for c in set.iter() {
+                        out.taint.add(Label::Cat(c), Trace::start(self.hop(at, format!("`.{field}` of `{p}` (a policy source)"))));
+                    }
+                }
+            }
             Ty::Unknown => {
                 // A field of a value of unknown type: use the field's meaning
                 // when every workspace type with a field of that name agrees.
@@ -406,7 +414,8 @@ impl<'a, 'p> Interp<'a, 'p> {
         let ix = self.cx.ix;
         let Some(f) = ix.field(a, variant, field) else { return };
         let adt = &ix.adts[a];
-        let cats = self.cx.specs.field_cats(f);
+        // A field of a container-marked type is part of such a value.
+        let cats = self.cx.specs.field_cats(f).union(self.cx.specs.container_cats(a));
         if !cats.is_empty() {
             let origin = HopRef { file: adt.file(ix), span: f.span, note: Arc::from(format!("{}.{}", adt.name, f.name).as_str()) };
             for c in cats.iter() {
@@ -705,6 +714,9 @@ impl<'a, 'p> Interp<'a, 'p> {
             Expr::Method { recv, name, args, span } => self.method(recv, name, args, *span, st),
             Expr::Macro { name, args, span } => {
                 let vals: Vec<Val<'p>> = args.iter().map(|a| self.eval(a, st)).collect();
+                if std_model::pure_macro(name) {
+                    return Val::default();
+                }
                 let ty = match name.as_str() {
                     "format" => Ty::Ext(Arc::from("String"), Vec::new()),
                     "vec" => Ty::Slice(Box::new(vals.first().map(|v| v.ty.clone()).unwrap_or(Ty::Unknown))),
@@ -844,6 +856,13 @@ impl<'a, 'p> Interp<'a, 'p> {
             }
             Expr::Try { expr, .. } => {
                 let v = self.eval(expr, st);
+                // `Err(e)?` always returns.
+                if let Expr::Call { callee, .. } = &**expr {
+                    if matches!(&**callee, Expr::Path { segs, .. } if segs.last().is_some_and(|s| s == "Err")) {
+                        st.live = false;
+                        return Val::default();
+                    }
+                }
                 self.unwrap_value(v, st)
             }
             Expr::Await(x) => self.eval(x, st),
@@ -1579,7 +1598,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                     _ => rv.ty.elem(),
                 }));
                 out.fields = None;
-                out.taint = self.whole(&rv, span);
+                out.taint = rv.flatten();
                 out
             }
             Kind::Keep => {
@@ -1641,7 +1660,11 @@ impl<'a, 'p> Interp<'a, 'p> {
             }
             Kind::Elem => {
                 let mut out = rv.data();
-                out.ty = rv.ty.elem();
+                out.ty = match (&rv.ty, name) {
+                    // `map.get(k)`: the value type, not the (key, value) element.
+                    (Ty::Ext(_, a), "get" | "get_mut" | "remove") if a.len() == 2 => a[1].clone(),
+                    _ => rv.ty.elem(),
+                };
                 for v in &vals {
                     if v.callable.is_none() {
                         out = out.join(&v.data());
@@ -1655,7 +1678,7 @@ impl<'a, 'p> Interp<'a, 'p> {
             Kind::Collect => {
                 let mut out = rv.data();
                 out.ty = Ty::Ext(Arc::from("Vec"), vec![rv.ty.elem()]);
-                out.taint = self.whole(&rv, span);
+                out.taint = rv.flatten();
                 out.fields = None;
                 out
             }

@@ -51,7 +51,7 @@ const TABLE: &[(Kind, &[&str])] = &[
         Kind::Absorb,
         &[
             "push", "push_str", "push_back", "push_front", "insert", "extend", "extend_from_slice", "append",
-            "write", "write_str", "write_all", "write_fmt", "set", "replace", "get_or_insert", "get_or_insert_with",
+            "write", "write_str", "write_all", "write_fmt", "set", "get_or_insert", "get_or_insert_with",
             "or_insert", "or_insert_with", "or_default", "entry",
         ],
     ),
@@ -124,7 +124,12 @@ pub fn is_constructor(last: &str) -> bool {
     matches!(last, "new" | "default" | "with_capacity" | "from" | "from_iter" | "builder" | "empty")
 }
 
-/// Macros that never return.
+/// Macros whose value is a predicate: it carries no data (like `==`).
+pub fn pure_macro(name: &str) -> bool {
+    matches!(name, "matches" | "cfg" | "stringify" | "concat" | "line" | "column" | "file" | "env" | "option_env" | "include_str" | "include_bytes")
+}
+
+/// Functions that never return.
 pub fn diverges(path: &str) -> bool {
     matches!(path, "std::process::exit" | "process::exit" | "exit" | "std::process::abort" | "abort")
 }

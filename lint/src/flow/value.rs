@@ -282,7 +282,15 @@ impl<'a> Val<'a> {
         taint.union(&o.taint);
         let fields = match (&self.fields, &o.fields) {
             (None, None) => None,
-            (Some(a), None) | (None, Some(a)) => Some(a.clone()),
+            // Only one side knows its fields: the other's fields are whatever
+            // its data is, so per-field knowledge cannot be kept. Fold the
+            // known fields into the data instead (sound, less precise).
+            (Some(a), None) | (None, Some(a)) => {
+                for v in a.values() {
+                    taint.union(&v.flatten());
+                }
+                None
+            }
             (Some(a), Some(b)) => {
                 let mut m = (**a).clone();
                 for (k, v) in b.iter() {
@@ -323,6 +331,17 @@ impl<'a> Val<'a> {
         let mut it = vals.into_iter();
         let Some(first) = it.next() else { return Val::default() };
         it.fold(first.clone(), |acc, v| acc.join(v))
+    }
+
+    /// Every label of the value and of its known fields.
+    pub fn flatten(&self) -> Taint {
+        let mut t = self.taint.clone();
+        if let Some(f) = &self.fields {
+            for v in f.values() {
+                t.union(&v.flatten());
+            }
+        }
+        t
     }
 
     /// Same data, no longer the same object: drops consent meaning and callables.
