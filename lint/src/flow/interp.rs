@@ -143,6 +143,8 @@ struct Interp<'a, 'p> {
     writes: BTreeMap<u8, Val<'p>>,
     steps: u64,
     closure_depth: u32,
+    /// `let r = &mut x;`: writes through `r` reach `x` (flow-insensitive).
+    aliases: Vec<(Rc<str>, Rc<str>)>,
 }
 
 /// Analyse one function with the current summaries of its callees.
@@ -162,6 +164,7 @@ pub fn analyze_fn(cx: &Ctx<'_, '_>, fid: FnId) -> FnResult {
         writes: BTreeMap::new(),
         steps: 0,
         closure_depth: 0,
+        aliases: Vec::new(),
     };
     let mut st = State { vars: Vec::new(), facts: Facts::default(), live: true };
     let def = info.def;
@@ -463,6 +466,16 @@ impl<'a, 'p> Interp<'a, 'p> {
     /// Write `v` into a place; `strong` replaces (a plain assignment to a
     /// local or a field path), otherwise the data is added.
     fn write(&mut self, st: &mut State<'p>, var: &str, path: &[&'p str], v: Val<'p>, strong: bool) {
+        let targets: Vec<Rc<str>> = self.aliases.iter().filter(|(r, _)| &**r == var).map(|(_, t)| t.clone()).collect();
+        for t in targets {
+            if &*t != var {
+                self.write_one(st, &t, path, v.clone(), false);
+            }
+        }
+        self.write_one(st, var, path, v, strong);
+    }
+
+    fn write_one(&mut self, st: &mut State<'p>, var: &str, path: &[&'p str], v: Val<'p>, strong: bool) {
         let Some(cur) = st.get(var).cloned() else { return };
         let nv = self.write_into(&cur, path, v, strong);
         if let Some(slot) = st.get_mut(var) {
@@ -509,6 +522,11 @@ impl<'a, 'p> Interp<'a, 'p> {
             }
             last = match s {
                 Stmt::Let { pat, ty, init, els, .. } => {
+                    if let (Pat::Bind { name, .. }, Some(Expr::Pass(inner))) = (pat, init) {
+                        if let Some((target, _)) = Self::place(inner) {
+                            self.aliases.push((Rc::from(name.as_str()), Rc::from(target)));
+                        }
+                    }
                     let mut v = match init {
                         Some(e) => self.eval(e, st),
                         None => Val::default(),
@@ -582,9 +600,18 @@ impl<'a, 'p> Interp<'a, 'p> {
                     // inner value, with whatever the outer type implied (a policy
                     // source such as `ConnectInfo(addr)`).
                     let mut inner = v.data();
-                    inner.taint = self.whole(&v, elems.iter().find_map(pat_span).unwrap_or_default());
+                    inner.taint = v.flatten();
+                    if let Ty::Ext(p, _) = &v.ty {
+                        if self.cx.specs.ext_sources.contains_key(&**p) {
+                            inner.taint = self.whole(&v, elems.iter().find_map(pat_span).unwrap_or_default());
+                        }
+                    }
                     inner.fields = None;
-                    inner.ty = v.ty.elem();
+                    inner.ty = match &v.ty {
+                        // The wrapper was already looked through (`find` gives the element).
+                        Ty::Adt(..) | Ty::Dyn(_) => v.ty.clone(),
+                        _ => v.ty.elem(),
+                    };
                     if let Some(c) = &v.cond {
                         if c.shape == Shape::WrappedBool {
                             inner.cond = Some(Rc::new(Cond { shape: Shape::Bool, ..(**c).clone() }));
@@ -1572,8 +1599,13 @@ impl<'a, 'p> Interp<'a, 'p> {
             e
         };
         let closure = vals.iter().find_map(|v| v.callable.clone());
+        // `fold(init, |acc, x| ..)` and `scan`: the accumulator starts as the first argument.
+        let first_arg = match name {
+            "fold" | "try_fold" | "scan" => vals.first().cloned().unwrap_or_default(),
+            _ => elem.clone(),
+        };
         let run = |this: &mut Self, st: &mut State<'p>, extra: &Facts| -> Option<Val<'p>> {
-            closure.as_ref().map(|c| this.invoke(c, vec![elem.clone(), elem.clone()], st, extra, span))
+            closure.as_ref().map(|c| this.invoke(c, vec![first_arg.clone(), elem.clone()], st, extra, span))
         };
         match std_model::kind(name) {
             Kind::Pure => {
@@ -1623,7 +1655,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                     }
                 }
                 if name == "find" {
-                    out.ty = rv.ty.elem();
+                    out.ty = Ty::Ext(Arc::from("Option"), vec![rv.ty.elem()]);
                 }
                 out
             }
@@ -1660,10 +1692,15 @@ impl<'a, 'p> Interp<'a, 'p> {
             }
             Kind::Elem => {
                 let mut out = rv.data();
-                out.ty = match (&rv.ty, name) {
+                let item = match (&rv.ty, name) {
                     // `map.get(k)`: the value type, not the (key, value) element.
                     (Ty::Ext(_, a), "get" | "get_mut" | "remove") if a.len() == 2 => a[1].clone(),
                     _ => rv.ty.elem(),
+                };
+                out.ty = if std_model::returns_option(name) && !matches!(rv.ty.ext_name(), Some("Option" | "Result")) {
+                    Ty::Ext(Arc::from("Option"), vec![item])
+                } else {
+                    item
                 };
                 for v in &vals {
                     if v.callable.is_none() {

@@ -124,6 +124,15 @@ pub fn is_constructor(last: &str) -> bool {
     matches!(last, "new" | "default" | "with_capacity" | "from" | "from_iter" | "builder" | "empty")
 }
 
+/// Element methods that return an `Option` of the element.
+pub fn returns_option(name: &str) -> bool {
+    matches!(
+        name,
+        "next" | "next_back" | "first" | "last" | "get" | "get_mut" | "nth" | "pop" | "pop_front" | "pop_back" | "min"
+            | "max" | "min_by_key" | "max_by_key" | "min_by" | "max_by" | "first_mut" | "last_mut" | "front" | "back"
+    )
+}
+
 /// Macros whose value is a predicate: it carries no data (like `==`).
 pub fn pure_macro(name: &str) -> bool {
     matches!(name, "matches" | "cfg" | "stringify" | "concat" | "line" | "column" | "file" | "env" | "option_env" | "include_str" | "include_bytes")
