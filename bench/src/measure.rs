@@ -31,7 +31,11 @@ pub struct Job {
     pub args: Vec<String>,
     pub targets: Vec<String>,
     /// A run that takes longer is killed and reported as such.
-    pub timeout_secs: u64,
+    pub timeout_secs: f64,
+    /// Per-target timeouts, overriding `timeout_secs` (same order as
+    /// `targets`; missing entries use `timeout_secs`).
+    #[serde(default)]
+    pub timeouts: Vec<f64>,
 }
 
 /// One run of the program on one target.
@@ -41,6 +45,7 @@ pub struct RunOutput {
     /// The exit code; `None` when killed by a signal (or the timeout).
     pub code: Option<i32>,
     pub timed_out: bool,
+    pub wall_secs: f64,
     pub stdout: String,
     /// The start of stderr, for diagnosing failures.
     pub stderr: String,
@@ -96,8 +101,9 @@ pub fn wrapper_main() -> anyhow::Result<()> {
 pub fn run_job(job: &Job) -> anyhow::Result<Measurement> {
     let mut runs = Vec::with_capacity(job.targets.len());
     let start = Instant::now();
-    for target in &job.targets {
+    for (i, target) in job.targets.iter().enumerate() {
         let args: Vec<String> = job.args.iter().map(|a| a.replace(TARGET, target)).collect();
+        let run_start = Instant::now();
         let child = Command::new(&job.program)
             .args(&args)
             .stdin(Stdio::null())
@@ -105,15 +111,18 @@ pub fn run_job(job: &Job) -> anyhow::Result<Measurement> {
             .stderr(Stdio::piped())
             .spawn()
             .with_context(|| format!("running {}", job.program.display()))?;
-        let (done, timed_out) = watchdog(child.id(), Duration::from_secs(job.timeout_secs));
+        let limit = job.timeouts.get(i).copied().unwrap_or(job.timeout_secs);
+        let (done, timed_out) = watchdog(child.id(), Duration::from_secs_f64(limit.max(0.0)));
         let out = child.wait_with_output()?;
         done.store(true, Ordering::SeqCst);
+        let run_secs = run_start.elapsed().as_secs_f64();
         let mut stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         truncate_at_char(&mut stderr, 4000);
         runs.push(RunOutput {
             target: target.clone(),
             code: out.status.code(),
             timed_out: timed_out.load(Ordering::SeqCst),
+            wall_secs: run_secs,
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr,
         });
@@ -200,7 +209,8 @@ mod tests {
             program: PathBuf::from("sh"),
             args: vec!["-c".into(), format!("echo {TARGET}; exit 3")],
             targets: vec!["a".into(), "b".into()],
-            timeout_secs: 60,
+            timeout_secs: 60.0,
+            timeouts: vec![],
         };
         let m = run_job(&job);
         assert!(m.is_ok(), "{m:?}");
@@ -216,16 +226,19 @@ mod tests {
     fn kills_a_run_past_its_timeout() {
         let job = Job {
             program: PathBuf::from("sleep"),
-            args: vec!["30".into()],
-            targets: vec!["x".into()],
-            timeout_secs: 0,
+            args: vec![TARGET.into()],
+            targets: vec!["30".into(), "0".into()],
+            timeout_secs: 60.0,
+            timeouts: vec![0.2],
         };
         let m = run_job(&job);
         assert!(m.is_ok(), "{m:?}");
         if let Ok(m) = m {
             assert!(m.runs[0].timed_out);
             assert_eq!(m.runs[0].code, None);
-            assert!(m.wall_secs < 10.0);
+            assert!(m.runs[0].wall_secs < 10.0);
+            assert!(!m.runs[1].timed_out);
+            assert_eq!(m.runs[1].code, Some(0));
         }
     }
 }

@@ -226,7 +226,7 @@ pub fn targets(results: &[CorpusResult]) -> Vec<TargetCheck> {
             out.push(TargetCheck {
                 what: format!("{}: every planted flow found, nothing else", r.name),
                 measured: format!(
-                    "{} of {expected} found, {} problems",
+                    "{} findings for {expected} planted flows, {} problems",
                     r.findings,
                     r.problems.len()
                 ),

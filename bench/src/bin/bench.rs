@@ -13,9 +13,12 @@ use datagate_bench::measure::{self, Job, Measurement, TARGET};
 use datagate_bench::report::{self, CorpusResult, Kind, Sample};
 use datagate_bench::{paths, Size};
 use serde_json::Value;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+
+/// datagate is never killed sooner than this on a workspace.
+const MIN_TIMEOUT_SECS: f64 = 10.0;
 
 #[derive(Debug, Parser)]
 #[command(about = "Measure datagate against the parse-only floor and write bench/RESULTS.md")]
@@ -53,8 +56,12 @@ struct Args {
     /// Kill a single run (one tool on one workspace) that takes longer than
     /// this many seconds; the workspace is then left out of the measurements
     /// and reported as a problem.
-    #[arg(long, default_value_t = 120)]
-    timeout: u64,
+    #[arg(long, default_value_t = 120.0)]
+    timeout: f64,
+    /// Kill a run of datagate that takes longer than this many times the
+    /// floor's warm-up time on the same workspace (but never before 10 s).
+    #[arg(long, default_value_t = 20.0)]
+    timeout_factor: f64,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -213,16 +220,17 @@ impl Tools {
         Ok(())
     }
 
-    fn floor_job(&self, targets: &[String], timeout_secs: u64) -> Job {
+    fn floor_job(&self, targets: &[String], timeout_secs: f64) -> Job {
         Job {
             program: self.floor.clone(),
             args: vec![TARGET.to_string()],
             targets: targets.to_vec(),
             timeout_secs,
+            timeouts: Vec::new(),
         }
     }
 
-    fn datagate_job(&self, targets: &[String], timeout_secs: u64) -> Job {
+    fn datagate_job(&self, targets: &[String], timeouts: Vec<f64>, timeout_secs: f64) -> Job {
         Job {
             program: self.datagate.clone(),
             args: vec![
@@ -234,6 +242,7 @@ impl Tools {
             ],
             targets: targets.to_vec(),
             timeout_secs,
+            timeouts,
         }
     }
 }
@@ -253,7 +262,27 @@ fn run_corpus(
     // runs so that the numbers stay comparable.
     eprintln!("bench: {name}: warm-up (each tool once, unmeasured)");
     let warm_floor = measure::measure(&tools.floor_job(&targets, args.timeout))?;
-    let warm_datagate = measure::measure(&tools.datagate_job(&targets, args.timeout))?;
+    // datagate gets `timeout_factor` times the floor's time on each
+    // workspace (at least MIN_TIMEOUT_SECS, at most --timeout): slower than
+    // that it has failed its targets by far, and waiting longer only delays
+    // the report.
+    let limit_of: BTreeMap<String, f64> = warm_floor
+        .runs
+        .iter()
+        .map(|r| {
+            let limit = (r.wall_secs * args.timeout_factor)
+                .max(MIN_TIMEOUT_SECS)
+                .min(args.timeout);
+            (r.target.clone(), limit)
+        })
+        .collect();
+    let limits = |ts: &[String]| -> Vec<f64> {
+        ts.iter()
+            .map(|t| limit_of.get(t).copied().unwrap_or(args.timeout))
+            .collect()
+    };
+    let warm_datagate =
+        measure::measure(&tools.datagate_job(&targets, limits(&targets), args.timeout))?;
     let mut problems = Vec::new();
     let mut stuck = BTreeSet::new();
     for (tool, m) in [("the floor", &warm_floor), ("datagate", &warm_datagate)] {
@@ -261,12 +290,19 @@ fn run_corpus(
             .runs
             .iter()
             .filter(|r| r.timed_out)
-            .map(|r| short_target(&r.target))
+            .map(|r| format!("{} ({:.0} s)", short_target(&r.target), r.wall_secs))
             .collect();
         if !timed_out.is_empty() {
+            let limit = if tool == "datagate" {
+                format!(
+                    "max({MIN_TIMEOUT_SECS} s, {}× the floor's time), at most {} s",
+                    args.timeout_factor, args.timeout
+                )
+            } else {
+                format!("{} s", args.timeout)
+            };
             problems.push(format!(
-                "{tool} did not finish within {} s on {} (left out of the measurements): {}",
-                args.timeout,
+                "{tool} did not finish within {limit} on {} (left out of the measurements): {}",
                 workspaces(timed_out.len()),
                 sample_list(&timed_out)
             ));
@@ -284,7 +320,7 @@ fn run_corpus(
         .cloned()
         .collect();
     let floor_job = tools.floor_job(&measured, args.timeout);
-    let datagate_job = tools.datagate_job(&measured, args.timeout);
+    let datagate_job = tools.datagate_job(&measured, limits(&measured), args.timeout);
 
     let mut floor_samples = Vec::new();
     let mut datagate_samples = Vec::new();
@@ -326,6 +362,9 @@ fn run_corpus(
         notes: Vec::new(),
     };
     if let Some((floor_out, datagate_out)) = first {
+        if result.kind == Kind::Real {
+            note_slowest(&floor_out, &datagate_out, &mut result);
+        }
         check_floor(&floor_out, &mut result);
         let findings = check_datagate(&datagate_out, &floor_out, &mut result);
         if let Some(expected) = expected {
@@ -333,6 +372,35 @@ fn run_corpus(
         }
     }
     Ok(result)
+}
+
+/// Notes the workspaces where datagate spends the most time beyond the
+/// floor's: where to look first when the ratio is high.
+fn note_slowest(floor: &Measurement, datagate: &Measurement, result: &mut CorpusResult) {
+    let mut excess: Vec<(f64, String)> = floor
+        .runs
+        .iter()
+        .zip(&datagate.runs)
+        .map(|(f, d)| {
+            (
+                d.wall_secs - f.wall_secs,
+                format!(
+                    "{} {:.2} s vs {:.2} s",
+                    short_target(&d.target),
+                    d.wall_secs,
+                    f.wall_secs
+                ),
+            )
+        })
+        .collect();
+    excess.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let top: Vec<String> = excess.into_iter().take(8).map(|(_, s)| s).collect();
+    if !top.is_empty() {
+        result.notes.push(format!(
+            "where datagate spends the most time beyond the floor (datagate vs floor, first run): {}",
+            top.join("; ")
+        ));
+    }
 }
 
 fn sample(m: &Measurement) -> Sample {
