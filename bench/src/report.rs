@@ -253,7 +253,7 @@ pub fn render(meta: &Meta, results: &[CorpusResult]) -> String {
     let _ = writeln!(s, "# datagate benchmark results\n");
     let _ = writeln!(
         s,
-        "Measured on {date} by `{cmd}` at revision `{rev}`: median of {runs} runs each, \
+        "Measured on {date} by `{cmd}` at revision {rev}: median of {runs} runs each, \
          datagate and the parse-only floor alternating.\n",
         date = meta.date,
         cmd = meta.command,

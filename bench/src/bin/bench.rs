@@ -75,7 +75,7 @@ fn main() -> anyhow::Result<()> {
     let mut meta = report::machine();
     meta.runs = args.runs;
     meta.command = "cargo run --release -p datagate-bench --bin bench".to_string();
-    meta.revision = git_revision();
+    meta.revision = format!("`{}`", git_revision());
 
     let mut tools = Tools::locate(!args.no_build)?;
     if let Some(p) = &args.datagate {
@@ -750,13 +750,23 @@ fn count_rs(dir: &Path) -> (usize, usize) {
     (files, lines)
 }
 
+/// `HEAD`'s short hash, marked when the engine's sources have uncommitted
+/// changes (the binaries are built from the working tree).
 fn git_revision() -> String {
-    Command::new("git")
-        .current_dir(paths::repo_root())
-        .args(["rev-parse", "--short", "HEAD"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_else(|| "unknown".to_string())
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .current_dir(paths::repo_root())
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    let Some(rev) = git(&["rev-parse", "--short", "HEAD"]) else {
+        return "unknown".to_string();
+    };
+    match git(&["status", "--porcelain", "--", "lint", "spec", "Cargo.lock"]) {
+        Some(changes) if !changes.is_empty() => format!("{rev}, with uncommitted engine changes"),
+        _ => rev,
+    }
 }
