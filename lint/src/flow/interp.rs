@@ -223,6 +223,21 @@ fn param_taint(i: u8) -> Taint {
     Taint(vec![(Label::Param(i, Rc::from(Vec::<Arc<str>>::new())), Trace::default())])
 }
 
+
+fn mark_whole(t: &Taint) -> Taint {
+    let mut out = Taint::default();
+    for (l, tr) in &t.0 {
+        let l = match l {
+            Label::Param(i, p) if !p.last().is_some_and(|x| &**x == WHOLE) => {
+                Label::Param(*i, p.iter().cloned().chain(std::iter::once(Arc::from(WHOLE))).collect())
+            }
+            other => other.clone(),
+        };
+        out.add(l, tr.clone());
+    }
+    out
+}
+
 /// Where a pattern binds its first variable.
 fn pat_span(p: &Pat) -> Option<Span> {
     match p {
@@ -339,6 +354,7 @@ impl<'a, 'p> Interp<'a, 'p> {
             out.taint.union(&w);
         }
         out.guard = guard.unwrap_or_default();
+        out.taint = mark_whole(&out.taint);
         out
     }
 
@@ -353,6 +369,7 @@ impl<'a, 'p> Interp<'a, 'p> {
         for (l, t) in &v.taint.0 {
             match l {
                 Label::Cat(_) => out.taint.add(l.clone(), t.clone()),
+                Label::Param(_, p) if p.last().is_some_and(|x| &**x == WHOLE) => out.taint.add(l.clone(), t.clone()),
                 Label::Param(i, p) => {
                     let np: Rc<[Arc<str>]> = if p.len() < MAX_PATH {
                         p.iter().cloned().chain(std::iter::once(Arc::from(field))).collect()
@@ -433,7 +450,7 @@ impl<'a, 'p> Interp<'a, 'p> {
 
     fn project_path(&self, v: &Val<'p>, path: &[Arc<str>], at: Span) -> Val<'p> {
         let mut cur = v.clone();
-        for f in path {
+        for f in path.iter().filter(|f| &***f != WHOLE) {
             cur = self.project(&cur, f, None, at);
         }
         cur
@@ -1428,7 +1445,12 @@ impl<'a, 'p> Interp<'a, 'p> {
                 SumLabel::Param(i, path) => {
                     if let Some(a) = args.get(usize::from(*i)) {
                         let pv = self.project_path(a, path, span);
-                        v.taint.union(&self.whole(&pv, span).hop(&ret_hop));
+                        // Used whole in the callee (formatted, serialised, passed
+                        // out): everything it carries, its type's categories
+                        // included. Otherwise only the data it carries by flow;
+                        // the return type says the rest.
+                        let data = if path.last().is_some_and(|x| &**x == WHOLE) { self.whole(&pv, span) } else { pv.flatten() };
+                        v.taint.union(&data.hop(&ret_hop));
                     }
                 }
             }

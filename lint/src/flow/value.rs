@@ -13,6 +13,11 @@ use std::sync::Arc;
 /// Field paths on parameter labels are cut at this length (a sound
 /// over-approximation: a shorter path stands for more data).
 pub const MAX_PATH: usize = 3;
+/// Marks a parameter label whose value was used whole (formatted,
+/// serialised, handed to unknown code), so callers materialise everything
+/// the argument carries, its type's categories included.
+pub const WHOLE: &str = "*";
+
 /// Parameter labels a value keeps before their paths collapse.
 pub const MAX_PARAM_LABELS: usize = 8;
 /// Traces keep at most this many hops.
@@ -128,7 +133,7 @@ impl Taint {
     }
 
     /// Keep label sets small: past [`MAX_PARAM_LABELS`] parameter labels,
-    /// field paths collapse to their parameter (a shorter path stands for
+    /// field paths collapse to their parameter used whole (which stands for
     /// more data, so nothing is lost, only precision).
     pub fn bound(&mut self) {
         let params = self.0.iter().filter(|(l, _)| matches!(l, Label::Param(..))).count();
@@ -138,7 +143,7 @@ impl Taint {
         let mut out: Vec<(Label, Trace)> = Vec::with_capacity(self.0.len());
         for (l, t) in self.0.drain(..) {
             let l = match l {
-                Label::Param(i, p) if !p.is_empty() => Label::Param(i, Rc::from(Vec::<Arc<str>>::new())),
+                Label::Param(i, p) if !p.is_empty() => Label::Param(i, Rc::from(vec![Arc::<str>::from(WHOLE)])),
                 other => other,
             };
             match out.iter_mut().find(|(x, _)| *x == l) {
