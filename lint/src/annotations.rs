@@ -14,6 +14,9 @@ use std::sync::Arc;
 
 pub type GrantId = u32;
 
+/// A variant's (or a struct's) own marking and its fields.
+type Variant<'a> = (&'a [Name], Vec<&'a FieldDef>);
+
 /// What a "yes" from a consent check covers.
 #[derive(Debug, Clone)]
 pub struct Grant {
@@ -27,7 +30,9 @@ pub struct Grant {
 
 impl Grant {
     pub fn covers(&self, recipient: &str, purpose: &str, cat: CatId) -> bool {
-        self.recipients.as_ref().is_none_or(|r| r.contains(recipient))
+        self.recipients
+            .as_ref()
+            .is_none_or(|r| r.contains(recipient))
             && self.purposes.contains(purpose)
             && self.categories.contains(cat)
     }
@@ -90,11 +95,17 @@ pub struct Specs {
 impl Specs {
     /// Categories marked on the type itself (`#[personal(ip_address)] struct ClientIp(..)`).
     pub fn container_cats(&self, a: AdtId) -> CatSet {
-        self.field_cats.get(&(usize::MAX - a)).copied().unwrap_or_default()
+        self.field_cats
+            .get(&(usize::MAX - a))
+            .copied()
+            .unwrap_or_default()
     }
 
     pub fn field_cats(&self, f: &FieldDef) -> CatSet {
-        self.field_cats.get(&(f as *const FieldDef as usize)).copied().unwrap_or_default()
+        self.field_cats
+            .get(&(f as *const FieldDef as usize))
+            .copied()
+            .unwrap_or_default()
     }
 }
 
@@ -107,11 +118,27 @@ struct Cx<'a> {
 
 impl Cx<'_> {
     fn problem(&mut self, file: usize, span: Span, code: Code, message: String) {
-        let file = self.files.get(file).map(|f| f.rel.clone()).unwrap_or_default();
-        self.problems.push(FileProblem { file, problem: crate::ir::Problem { code, span, message } });
+        let file = self
+            .files
+            .get(file)
+            .map(|f| f.rel.clone())
+            .unwrap_or_default();
+        self.problems.push(FileProblem {
+            file,
+            problem: crate::ir::Problem {
+                code,
+                span,
+                message,
+            },
+        });
     }
 
-    fn recipients(&mut self, file: usize, names: &[Name], allow_any: bool) -> Option<BTreeSet<String>> {
+    fn recipients(
+        &mut self,
+        file: usize,
+        names: &[Name],
+        allow_any: bool,
+    ) -> Option<BTreeSet<String>> {
         let mut out = BTreeSet::new();
         for n in names {
             if allow_any && n.text == "any" && !n.custom {
@@ -127,7 +154,12 @@ impl Cx<'_> {
                     .map(String::as_str)
                     .collect();
                 let hint = datagate_spec::suggest::did_you_mean(&n.text, known);
-                self.problem(file, n.span, Code::UnknownRecipient, format!("recipient `{}` is not declared in the policy{hint}", n.text));
+                self.problem(
+                    file,
+                    n.span,
+                    Code::UnknownRecipient,
+                    format!("recipient `{}` is not declared in the policy{hint}", n.text),
+                );
             }
             out.extend(self.policy.expand_recipient(&n.text));
         }
@@ -137,7 +169,12 @@ impl Cx<'_> {
     fn purposes(&mut self, file: usize, names: &[Name]) -> BTreeSet<String> {
         for n in names {
             if n.custom && self.policy.loaded && !self.policy.knows_purpose(&n.text) {
-                self.problem(file, n.span, Code::UnknownPurpose, format!("purpose \"{}\" is not declared in the policy", n.text));
+                self.problem(
+                    file,
+                    n.span,
+                    Code::UnknownPurpose,
+                    format!("purpose \"{}\" is not declared in the policy", n.text),
+                );
             }
         }
         names.iter().map(|n| n.text.clone()).collect()
@@ -157,7 +194,11 @@ impl Cx<'_> {
                 }
                 self.cats.intern(&n.text);
             }
-            set = set.union(if coverage { self.cats.coverage(&n.text) } else { self.cats.marking(&n.text) });
+            set = set.union(if coverage {
+                self.cats.coverage(&n.text)
+            } else {
+                self.cats.marking(&n.text)
+            });
         }
         set
     }
@@ -167,7 +208,9 @@ fn shape_of(ret: Option<&TyRef>) -> Shape {
     match ret {
         Some(TyRef::Path { segs, args }) => match segs.last().map(String::as_str) {
             Some("Result" | "Option") => match args.first() {
-                Some(TyRef::Path { segs, .. }) if segs.last().is_some_and(|s| s == "bool") => Shape::WrappedBool,
+                Some(TyRef::Path { segs, .. }) if segs.last().is_some_and(|s| s == "bool") => {
+                    Shape::WrappedBool
+                }
                 _ => Shape::Wrapped,
             },
             _ => Shape::Bool,
@@ -189,8 +232,18 @@ fn param_index(f: &crate::ir::FnDef, name: &str) -> Option<usize> {
 }
 
 impl Specs {
-    pub fn build(ix: &Index<'_>, policy: &Policy, cats: &mut CatTable, files: &[crate::parse::SourceFile]) -> Specs {
-        let mut cx = Cx { policy, cats, files, problems: Vec::new() };
+    pub fn build(
+        ix: &Index<'_>,
+        policy: &Policy,
+        cats: &mut CatTable,
+        files: &[crate::parse::SourceFile],
+    ) -> Specs {
+        let mut cx = Cx {
+            policy,
+            cats,
+            files,
+            problems: Vec::new(),
+        };
         let mut specs = Specs::default();
         for (fid, info) in ix.fns.iter().enumerate() {
             let file = ix.modules[info.module].file;
@@ -205,7 +258,15 @@ impl Specs {
                         .filter_map(|n| {
                             let i = param_index(info.def, &n.text);
                             if i.is_none() {
-                                cx.problem(file, n.span, Code::InvalidAnnotation, format!("`args` names `{}`, which is not a parameter of `{}`", n.text, info.def.name));
+                                cx.problem(
+                                    file,
+                                    n.span,
+                                    Code::InvalidAnnotation,
+                                    format!(
+                                        "`args` names `{}`, which is not a parameter of `{}`",
+                                        n.text, info.def.name
+                                    ),
+                                );
                             }
                             i
                         })
@@ -265,9 +326,15 @@ impl Specs {
         // Fields, variants and containers.
         for (a, adt) in ix.adts.iter().enumerate() {
             let file = ix.modules[adt.module].file;
-            let (container, variants): (&[Name], Vec<(&[Name], Vec<&FieldDef>)>) = match adt.kind {
+            let (container, variants): (&[Name], Vec<Variant<'_>>) = match adt.kind {
                 AdtKind::Struct(s) => (&s.personal, vec![(&[][..], s.fields.iter().collect())]),
-                AdtKind::Enum(e) => (&e.personal, e.variants.iter().map(|v| (&v.personal[..], v.fields.iter().collect())).collect()),
+                AdtKind::Enum(e) => (
+                    &e.personal,
+                    e.variants
+                        .iter()
+                        .map(|v| (&v.personal[..], v.fields.iter().collect()))
+                        .collect(),
+                ),
             };
             let container_set = cx.categories(file, container, false);
             for (vpersonal, fields) in variants {
@@ -330,7 +397,13 @@ impl Specs {
 fn deep_cats(ix: &Index<'_>, specs: &Specs) -> Vec<Vec<(CatId, Origin)>> {
     let n = ix.adts.len();
     let mut memo: Vec<Option<Vec<(CatId, Origin)>>> = vec![None; n];
-    fn visit(a: AdtId, ix: &Index<'_>, specs: &Specs, memo: &mut Vec<Option<Vec<(CatId, Origin)>>>, stack: &mut Vec<AdtId>) -> Vec<(CatId, Origin)> {
+    fn visit(
+        a: AdtId,
+        ix: &Index<'_>,
+        specs: &Specs,
+        memo: &mut Vec<Option<Vec<(CatId, Origin)>>>,
+        stack: &mut Vec<AdtId>,
+    ) -> Vec<(CatId, Origin)> {
         if let Some(m) = &memo[a] {
             return m.clone();
         }
@@ -351,13 +424,21 @@ fn deep_cats(ix: &Index<'_>, specs: &Specs) -> Vec<Vec<(CatId, Origin)>> {
                 AdtKind::Struct(s) => s.span,
                 AdtKind::Enum(e) => e.span,
             };
-            let o = Origin { file, span, note: Arc::from(adt.name.as_str()) };
+            let o = Origin {
+                file,
+                span,
+                note: Arc::from(adt.name.as_str()),
+            };
             for c in set.iter() {
                 add(c, &o, &mut out);
             }
         }
         for f in adt.fields(None) {
-            let o = Origin { file, span: f.span, note: Arc::from(format!("{}.{}", adt.name, f.name).as_str()) };
+            let o = Origin {
+                file,
+                span: f.span,
+                note: Arc::from(format!("{}.{}", adt.name, f.name).as_str()),
+            };
             for c in specs.field_cats(f).iter() {
                 add(c, &o, &mut out);
             }
@@ -374,7 +455,9 @@ fn deep_cats(ix: &Index<'_>, specs: &Specs) -> Vec<Vec<(CatId, Origin)>> {
         out
     }
     let mut stack = Vec::new();
-    (0..n).map(|a| visit(a, ix, specs, &mut memo, &mut stack)).collect()
+    (0..n)
+        .map(|a| visit(a, ix, specs, &mut memo, &mut stack))
+        .collect()
 }
 
 /// The workspace types mentioned in a type (its arguments included).

@@ -36,7 +36,9 @@ impl CatSet {
         CatSet(self.0 & !o.0)
     }
     pub fn iter(self) -> impl Iterator<Item = CatId> {
-        (0..128u8).filter(move |i| self.0 & (1u128 << i) != 0).map(CatId)
+        (0..128u8)
+            .filter(move |i| self.0 & (1u128 << i) != 0)
+            .map(CatId)
     }
 }
 
@@ -50,7 +52,10 @@ pub struct CatTable {
 impl CatTable {
     /// Built-in categories first (stable ids), then the policy's custom ones.
     pub fn new(policy: &Policy) -> Self {
-        let mut t = CatTable { names: Vec::new(), groups: Vec::new() };
+        let mut t = CatTable {
+            names: Vec::new(),
+            groups: Vec::new(),
+        };
         for c in taxonomy::CATEGORIES {
             t.names.push(c.name.to_string());
             t.groups.push(c.group.to_string());
@@ -69,7 +74,11 @@ impl CatTable {
     }
 
     pub fn id(&self, name: &str) -> Option<CatId> {
-        self.names.iter().position(|n| n == name).and_then(|i| u8::try_from(i).ok()).map(CatId)
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .and_then(|i| u8::try_from(i).ok())
+            .map(CatId)
     }
 
     /// Intern a custom category named in code but not in the policy, so it is
@@ -89,7 +98,9 @@ impl CatTable {
     /// The set a name stands for when marking data (`location` = the category).
     pub fn marking(&self, name: &str) -> CatSet {
         match taxonomy::lookup_for_marking(name) {
-            Some(CategoryRef::Category(c)) => self.id(c.name).map(CatSet::single).unwrap_or_default(),
+            Some(CategoryRef::Category(c)) => {
+                self.id(c.name).map(CatSet::single).unwrap_or_default()
+            }
             Some(CategoryRef::Group(g)) => self.group(g.name),
             None => self.id(name).map(CatSet::single).unwrap_or_default(),
         }
@@ -99,7 +110,9 @@ impl CatTable {
     pub fn coverage(&self, name: &str) -> CatSet {
         match taxonomy::lookup_for_coverage(name) {
             Some(CategoryRef::Group(g)) => self.group(g.name),
-            Some(CategoryRef::Category(c)) => self.id(c.name).map(CatSet::single).unwrap_or_default(),
+            Some(CategoryRef::Category(c)) => {
+                self.id(c.name).map(CatSet::single).unwrap_or_default()
+            }
             None => self.id(name).map(CatSet::single).unwrap_or_default(),
         }
     }
@@ -124,12 +137,17 @@ mod tests {
     #[test]
     fn groups_and_custom_categories() {
         let mut policy = Policy::default();
-        policy.custom_categories.insert("loyalty_tier".into(), "activity".into());
+        policy
+            .custom_categories
+            .insert("loyalty_tier".into(), "activity".into());
         let t = CatTable::new(&policy);
         let activity = t.coverage("activity");
         assert!(activity.contains(t.id("last_seen").unwrap()));
         assert!(activity.contains(t.id("loyalty_tier").unwrap()));
-        assert_eq!(t.marking("location"), CatSet::single(t.id("location").unwrap()));
+        assert_eq!(
+            t.marking("location"),
+            CatSet::single(t.id("location").unwrap())
+        );
         assert_eq!(t.marking("device").iter().count(), 4);
         assert!(t.marking("nope").is_empty());
     }

@@ -11,8 +11,11 @@
 //! exempt purposes need no guard, and `allow` suppresses what it names.
 
 use crate::annotations::Specs;
+use crate::cats::CatId;
 use crate::cats::CatTable;
-use crate::findings::{Analysis, Basis, Declassification, Finding, Hop, Location, Severity, SharedFlow};
+use crate::findings::{
+    Analysis, Basis, Declassification, Finding, Hop, Location, Severity, SharedFlow,
+};
 use crate::flow::interp::Candidate;
 use crate::flow::value::{Facts, HopRef};
 use crate::flow::Flows;
@@ -21,7 +24,6 @@ use crate::ir::{AllowAttr, Span};
 use crate::parse::Parsed;
 use crate::policy::Policy;
 use datagate_spec::Code;
-use crate::cats::CatId;
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
@@ -67,11 +69,23 @@ impl<'a> CallerGuards<'a> {
             }
         }
         roots.extend((0..n).filter(|&f| !reached[f]));
-        CallerGuards { n, roots, callees, memo: HashMap::new() }
+        CallerGuards {
+            n,
+            roots,
+            callees,
+            memo: HashMap::new(),
+        }
     }
 
     /// Whether every way into `f` passes a consent covering the requirement.
-    pub fn guarded(&mut self, specs: &Specs, f: FnId, recipient: &Arc<str>, purpose: &Arc<str>, cat: CatId) -> bool {
+    pub fn guarded(
+        &mut self,
+        specs: &Specs,
+        f: FnId,
+        recipient: &Arc<str>,
+        purpose: &Arc<str>,
+        cat: CatId,
+    ) -> bool {
         let key = (recipient.clone(), purpose.clone(), cat);
         if !self.memo.contains_key(&key) {
             let mut unguarded = vec![false; self.n];
@@ -94,7 +108,14 @@ impl<'a> CallerGuards<'a> {
     }
 
     /// The checks at the call sites of `f` that cover the requirement.
-    fn caller_checks(&self, specs: &Specs, f: FnId, recipient: &str, purpose: &str, cat: CatId) -> Vec<String> {
+    fn caller_checks(
+        &self,
+        specs: &Specs,
+        f: FnId,
+        recipient: &str,
+        purpose: &str,
+        cat: CatId,
+    ) -> Vec<String> {
         let mut names = BTreeSet::new();
         for edges in &self.callees {
             for (g, facts) in edges {
@@ -118,7 +139,11 @@ fn covering(specs: &Specs, facts: &Facts, r: &str, p: &str, cat: CatId) -> Vec<S
 }
 
 fn covers(specs: &Specs, facts: &Facts, r: &str, p: &str, cat: CatId) -> bool {
-    facts.0.iter().filter_map(|g| specs.grants.get(*g as usize)).any(|g| g.covers(r, p, cat))
+    facts
+        .0
+        .iter()
+        .filter_map(|g| specs.grants.get(*g as usize))
+        .any(|g| g.covers(r, p, cat))
 }
 
 struct Out<'p> {
@@ -129,14 +154,21 @@ struct Out<'p> {
 
 fn loc(parsed: &Parsed, file: usize, span: Span) -> Location {
     Location {
-        file: parsed.files.get(file).map(|f| f.rel.clone()).unwrap_or_default(),
+        file: parsed
+            .files
+            .get(file)
+            .map(|f| f.rel.clone())
+            .unwrap_or_default(),
         line: span.lo.line.max(1),
         column: span.lo.col.max(1),
     }
 }
 
 fn hop(parsed: &Parsed, h: &HopRef) -> Hop {
-    Hop { at: loc(parsed, h.file, h.span), note: h.note.to_string() }
+    Hop {
+        at: loc(parsed, h.file, h.span),
+        note: h.note.to_string(),
+    }
 }
 
 fn span_len(parsed: &Parsed, file: usize, span: Span) -> u32 {
@@ -148,29 +180,64 @@ fn span_len(parsed: &Parsed, file: usize, span: Span) -> u32 {
         .files
         .get(file)
         .and_then(|f| f.text.lines().nth(span.lo.line.saturating_sub(1) as usize))
-        .map_or(0, |l| (l.chars().count() as u32 + 1).saturating_sub(span.lo.col))
+        .map_or(0, |l| {
+            (l.chars().count() as u32 + 1).saturating_sub(span.lo.col)
+        })
 }
 
 /// Decide findings and inventory rows from the flows.
-pub fn check(parsed: &Parsed, ix: &Index<'_>, specs: &Specs, cats: &CatTable, flows: &Flows, policy: &Policy) -> Analysis {
+pub fn check(
+    parsed: &Parsed,
+    ix: &Index<'_>,
+    specs: &Specs,
+    cats: &CatTable,
+    flows: &Flows,
+    policy: &Policy,
+) -> Analysis {
     let mut guards = CallerGuards::new(ix, flows);
     let crate_names: Vec<String> = parsed.crates.iter().map(|c| c.name.clone()).collect();
-    let mut out = Out { analysis: Analysis::default(), used_allows: HashSet::new(), all_allows: Vec::new() };
+    let mut out = Out {
+        analysis: Analysis::default(),
+        used_allows: HashSet::new(),
+        all_allows: Vec::new(),
+    };
     collect_allows(ix, &mut out);
 
     for cands in &flows.candidates {
         for cand in cands {
-            decide(parsed, ix, specs, cats, policy, &crate_names, &mut guards, cand, &mut out);
+            decide(
+                parsed,
+                ix,
+                specs,
+                cats,
+                policy,
+                &crate_names,
+                &mut guards,
+                cand,
+                &mut out,
+            );
         }
     }
 
     // Problems found while parsing and collecting annotations.
-    let problems = parsed.problems.iter().cloned().chain(specs.problems.iter().cloned()).chain(
-        parsed.modules.iter().flat_map(|m| {
-            let file = parsed.files.get(m.file).map(|f| f.rel.clone()).unwrap_or_default();
-            m.ir.problems.iter().map(move |p| crate::parse::FileProblem { file: file.clone(), problem: p.clone() })
-        }),
-    );
+    let problems = parsed
+        .problems
+        .iter()
+        .cloned()
+        .chain(specs.problems.iter().cloned())
+        .chain(parsed.modules.iter().flat_map(|m| {
+            let file = parsed
+                .files
+                .get(m.file)
+                .map(|f| f.rel.clone())
+                .unwrap_or_default();
+            m.ir.problems
+                .iter()
+                .map(move |p| crate::parse::FileProblem {
+                    file: file.clone(),
+                    problem: p.clone(),
+                })
+        }));
     for p in problems {
         out.analysis.findings.push(Finding {
             code: p.problem.code,
@@ -179,7 +246,11 @@ pub fn check(parsed: &Parsed, ix: &Index<'_>, specs: &Specs, cats: &CatTable, fl
             category: None,
             recipient: None,
             purpose: None,
-            location: Location { file: p.file.clone(), line: p.problem.span.lo.line.max(1), column: p.problem.span.lo.col.max(1) },
+            location: Location {
+                file: p.file.clone(),
+                line: p.problem.span.lo.line.max(1),
+                column: p.problem.span.lo.col.max(1),
+            },
             length: 0,
             source: None,
             trace: Vec::new(),
@@ -205,7 +276,11 @@ pub fn check(parsed: &Parsed, ix: &Index<'_>, specs: &Specs, cats: &CatTable, fl
                 source: None,
                 trace: Vec::new(),
                 help: Some("remove the `allow`, the flow it was for is gone".to_string()),
-                item_path: parsed.files.get(*file).map(|f| f.rel.clone()).unwrap_or_default(),
+                item_path: parsed
+                    .files
+                    .get(*file)
+                    .map(|f| f.rel.clone())
+                    .unwrap_or_default(),
                 snippet: a.reason.clone(),
             });
         }
@@ -226,7 +301,11 @@ pub fn check(parsed: &Parsed, ix: &Index<'_>, specs: &Specs, cats: &CatTable, fl
     let mut a = out.analysis;
     a.files = parsed.files.len();
     a.lines = parsed.files.iter().map(|f| f.text.lines().count()).sum();
-    let with_findings: BTreeSet<&str> = a.findings.iter().map(|f| f.location.file.as_str()).collect();
+    let with_findings: BTreeSet<&str> = a
+        .findings
+        .iter()
+        .map(|f| f.location.file.as_str())
+        .collect();
     for f in &parsed.files {
         if with_findings.contains(f.rel.as_str()) {
             a.sources.insert(f.rel.clone(), f.text.clone());
@@ -238,7 +317,9 @@ pub fn check(parsed: &Parsed, ix: &Index<'_>, specs: &Specs, cats: &CatTable, fl
 
 fn display_path(ix: &Index<'_>, crate_names: &[String], f: FnId) -> String {
     let info = &ix.fns[f];
-    let krate = crate_names.get(ix.modules[info.module].krate).map_or("", String::as_str);
+    let krate = crate_names
+        .get(ix.modules[info.module].krate)
+        .map_or("", String::as_str);
     if info.path.is_empty() {
         krate.to_string()
     } else {
@@ -297,7 +378,9 @@ fn decide(
     let location = loc(parsed, file, cand.span);
     let cat = cats.name(cand.cat).to_string();
     let mut covering = covering(specs, &cand.facts, r, p, cand.cat);
-    if covering.is_empty() && guards.guarded(specs, cand.func, &cand.recipient, &cand.purpose, cand.cat) {
+    if covering.is_empty()
+        && guards.guarded(specs, cand.func, &cand.recipient, &cand.purpose, cand.cat)
+    {
         covering = guards.caller_checks(specs, cand.func, r, p, cand.cat);
         if covering.is_empty() {
             covering.push("guards in callers".to_string());
@@ -306,14 +389,25 @@ fn decide(
     let (code, basis) = if policy.never_shared(&cat, r) {
         (Some(Code::NeverShare), Basis::Unconsented)
     } else if let Some(b) = policy.exemption(p) {
-        (None, Basis::NotRequired { basis: b.to_string() })
+        (
+            None,
+            Basis::NotRequired {
+                basis: b.to_string(),
+            },
+        )
     } else if !covering.is_empty() {
         (None, Basis::Consent { checks: covering })
     } else {
         (Some(Code::UnconsentedFlow), Basis::Unconsented)
     };
     let Some(code) = code else {
-        out.analysis.flows.push(SharedFlow { category: cat, recipient: r.to_string(), purpose: p.to_string(), basis, location });
+        out.analysis.flows.push(SharedFlow {
+            category: cat,
+            recipient: r.to_string(),
+            purpose: p.to_string(),
+            basis,
+            location,
+        });
         return;
     };
     if let Some(a) = info.allows.iter().find(|a| a.codes.contains(&code)) {
@@ -323,15 +417,29 @@ fn decide(
             category: cat,
             recipient: r.to_string(),
             purpose: p.to_string(),
-            basis: Basis::Allowed { reason: a.reason.clone() },
+            basis: Basis::Allowed {
+                reason: a.reason.clone(),
+            },
             location,
         });
         return;
     }
     if code == Code::UnconsentedFlow {
-        out.analysis.flows.push(SharedFlow { category: cat.clone(), recipient: r.to_string(), purpose: p.to_string(), basis, location: location.clone() });
+        out.analysis.flows.push(SharedFlow {
+            category: cat.clone(),
+            recipient: r.to_string(),
+            purpose: p.to_string(),
+            basis,
+            location: location.clone(),
+        });
     }
-    let sink_name = cand.sink.name.rsplit("::").next().unwrap_or(&cand.sink.name).to_string();
+    let sink_name = cand
+        .sink
+        .name
+        .rsplit("::")
+        .next()
+        .unwrap_or(&cand.sink.name)
+        .to_string();
     let (message, help) = if code == Code::NeverShare {
         (
             format!("`{cat}` reaches `{sink_name}`, which sends it to `{r}` for {p}; the policy says it is never shared with `{r}`"),
@@ -350,7 +458,12 @@ fn decide(
                 "add a `#[datagate::consent_check(to = {r}, purpose = {p})]` and call this only when it says yes"
             ),
         };
-        (format!("`{cat}` reaches `{sink_name}`, which sends it to `{r}` for {p}, without consent"), help)
+        (
+            format!(
+                "`{cat}` reaches `{sink_name}`, which sends it to `{r}` for {p}, without consent"
+            ),
+            help,
+        )
     };
     let trace: Vec<Hop> = cand.trace.iter().map(|h| hop(parsed, h)).collect();
     out.analysis.findings.push(Finding {

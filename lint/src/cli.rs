@@ -94,10 +94,11 @@ pub struct TargetArgs {
     /// Path to `Cargo.toml`
     #[arg(long, value_name = "PATH")]
     pub manifest_path: Option<PathBuf>,
-    /// Package to analyse (repeatable; default: every workspace member)
+    /// Package to analyse (repeatable; default: the package of the current
+    /// directory or manifest, every member at the workspace root)
     #[arg(short = 'p', long = "package", value_name = "NAME")]
     pub packages: Vec<String>,
-    /// Analyse every workspace member (the default)
+    /// Analyse every workspace member, even from a member's directory
     #[arg(long, conflicts_with = "packages")]
     pub workspace: bool,
     /// Also analyse tests, benches and examples
@@ -225,7 +226,7 @@ impl Io<'_> {
         match self.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => tty && std::env::var_os("NO_COLOR").map_or(true, |v| v.is_empty()),
+            ColorChoice::Auto => tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         }
     }
     /// Render a diagnostic on stderr.
@@ -287,6 +288,7 @@ fn prepare(target: &TargetArgs, io: &mut Io<'_>) -> Option<(Workspace, Policy)> 
         manifest_path: target.path.clone().or_else(|| target.manifest_path.clone()),
         packages: target.packages.clone(),
         include_tests: target.all_targets,
+        workspace: target.workspace,
     };
     let ws = match discover::discover(&opts) {
         Ok(ws) => ws,

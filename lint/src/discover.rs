@@ -19,6 +19,8 @@ pub struct DiscoverOptions {
     pub packages: Vec<String>,
     /// Also analyse test, bench and example targets.
     pub include_tests: bool,
+    /// Every member even when the manifest is a member's (`--workspace`).
+    pub workspace: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -57,7 +59,10 @@ pub struct Workspace {
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum DiscoverError {
     #[error("could not find `Cargo.toml` in `{}` or any parent directory", .0.display())]
-    #[diagnostic(code(datagate::no_manifest), help("run in a cargo workspace or pass --manifest-path"))]
+    #[diagnostic(
+        code(datagate::no_manifest),
+        help("run in a cargo workspace or pass --manifest-path")
+    )]
     NoManifest(PathBuf),
     #[error("manifest path `{}` does not exist", .0.display())]
     #[diagnostic(code(datagate::no_manifest))]
@@ -73,13 +78,18 @@ pub enum DiscoverError {
 impl Workspace {
     /// Every target of every package, in a stable order.
     pub fn targets(&self) -> impl Iterator<Item = (&Package, &Target)> {
-        self.packages.iter().flat_map(|p| p.targets.iter().map(move |t| (p, t)))
+        self.packages
+            .iter()
+            .flat_map(|p| p.targets.iter().map(move |t| (p, t)))
     }
 
     /// A path relative to the root, with `/` separators.
     pub fn relative(&self, path: &Path) -> String {
         let rel = path.strip_prefix(&self.root).unwrap_or(path);
-        let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
         parts.join("/")
     }
 }
@@ -91,6 +101,14 @@ pub fn discover(opts: &DiscoverOptions) -> Result<Workspace, DiscoverError> {
         Some(ws) => ws,
         None => from_manifests(&manifest, opts.include_tests)?,
     };
+    // Like cargo: in a member's directory (or with its manifest), only that
+    // member, unless `--workspace`; at the root, every member.
+    if opts.packages.is_empty() && !opts.workspace {
+        let dir = absolute(manifest.parent().unwrap_or(Path::new(".")));
+        if dir != ws.root && ws.packages.iter().any(|p| p.dir == dir) {
+            ws.packages.retain(|p| p.dir == dir);
+        }
+    }
     if !opts.packages.is_empty() {
         for name in &opts.packages {
             if !ws.packages.iter().any(|p| &p.name == name) {
@@ -105,16 +123,22 @@ pub fn discover(opts: &DiscoverOptions) -> Result<Workspace, DiscoverError> {
     }
     for p in &mut ws.packages {
         p.targets.sort();
-        p.targets.dedup_by(|a, b| a.root_file == b.root_file && a.crate_name == b.crate_name);
+        p.targets
+            .dedup_by(|a, b| a.root_file == b.root_file && a.crate_name == b.crate_name);
     }
-    ws.packages.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.dir.cmp(&b.dir)));
+    ws.packages
+        .sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.dir.cmp(&b.dir)));
     Ok(ws)
 }
 
 fn find_manifest(given: Option<&Path>) -> Result<PathBuf, DiscoverError> {
     match given {
         Some(p) => {
-            let m = if p.is_dir() { p.join("Cargo.toml") } else { p.to_path_buf() };
+            let m = if p.is_dir() {
+                p.join("Cargo.toml")
+            } else {
+                p.to_path_buf()
+            };
             if m.is_file() {
                 Ok(absolute(&m))
             } else {
@@ -138,7 +162,9 @@ fn absolute(p: &Path) -> PathBuf {
 fn target_kind(kinds: &[cargo_metadata::TargetKind]) -> Option<TargetKind> {
     use cargo_metadata::TargetKind as K;
     kinds.iter().find_map(|k| match k {
-        K::Lib | K::RLib | K::DyLib | K::CDyLib | K::StaticLib | K::ProcMacro => Some(TargetKind::Lib),
+        K::Lib | K::RLib | K::DyLib | K::CDyLib | K::StaticLib | K::ProcMacro => {
+            Some(TargetKind::Lib)
+        }
         K::Bin => Some(TargetKind::Bin),
         K::Example => Some(TargetKind::Example),
         K::Test => Some(TargetKind::Test),
@@ -164,7 +190,11 @@ fn from_cargo(manifest: &Path, include_tests: bool) -> Option<Workspace> {
         .into_iter()
         .map(|p| Package {
             name: p.name.to_string(),
-            dir: absolute(p.manifest_path.parent().map_or(p.manifest_path.as_std_path(), |d| d.as_std_path())),
+            dir: absolute(
+                p.manifest_path
+                    .parent()
+                    .map_or(p.manifest_path.as_std_path(), |d| d.as_std_path()),
+            ),
             targets: p
                 .targets
                 .iter()
@@ -183,22 +213,32 @@ fn from_cargo(manifest: &Path, include_tests: bool) -> Option<Workspace> {
 }
 
 fn read_toml(path: &Path) -> Result<toml::Table, DiscoverError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| DiscoverError::BadManifest { path: path.to_path_buf(), message: e.to_string() })?;
+    let text = std::fs::read_to_string(path).map_err(|e| DiscoverError::BadManifest {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
     text.parse::<toml::Table>()
-        .map_err(|e| DiscoverError::BadManifest { path: path.to_path_buf(), message: e.message().to_string() })
+        .map_err(|e| DiscoverError::BadManifest {
+            path: path.to_path_buf(),
+            message: e.message().to_string(),
+        })
 }
 
 /// Read the manifests directly (no cargo).
 fn from_manifests(manifest: &Path, include_tests: bool) -> Result<Workspace, DiscoverError> {
     let table = read_toml(manifest)?;
-    let root = manifest.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let root = manifest
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let mut packages = Vec::new();
     if table.contains_key("package") {
         packages.push(package_from_table(&root, &table, include_tests));
     }
     if let Some(ws) = table.get("workspace").and_then(toml::Value::as_table) {
-        let excluded: Vec<PathBuf> = str_list(ws.get("exclude")).iter().map(|e| root.join(e)).collect();
+        let excluded: Vec<PathBuf> = str_list(ws.get("exclude"))
+            .iter()
+            .map(|e| root.join(e))
+            .collect();
         for member in str_list(ws.get("members")) {
             for dir in expand_member(&root, &member) {
                 if excluded.iter().any(|e| dir.starts_with(e)) || dir == root {
@@ -212,12 +252,19 @@ fn from_manifests(manifest: &Path, include_tests: bool) -> Result<Workspace, Dis
             }
         }
     }
-    Ok(Workspace { root: absolute(&root), packages })
+    Ok(Workspace {
+        root: absolute(&root),
+        packages,
+    })
 }
 
 fn str_list(v: Option<&toml::Value>) -> Vec<String> {
     v.and_then(toml::Value::as_array)
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -227,7 +274,12 @@ fn expand_member(root: &Path, member: &str) -> Vec<PathBuf> {
     match member.strip_suffix("/*") {
         Some(prefix) => {
             let mut dirs: Vec<PathBuf> = std::fs::read_dir(root.join(prefix))
-                .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect())
+                .map(|rd| {
+                    rd.filter_map(Result::ok)
+                        .map(|e| e.path())
+                        .filter(|p| p.is_dir())
+                        .collect()
+                })
                 .unwrap_or_default();
             dirs.sort();
             dirs
@@ -257,28 +309,52 @@ fn package_from_table(dir: &Path, t: &toml::Table, include_tests: bool) -> Packa
             .and_then(|l| l.get("name"))
             .and_then(toml::Value::as_str)
             .map_or_else(|| crate_name.clone(), |n| n.replace('-', "_"));
-        targets.push(Target { crate_name: lib_name, kind: TargetKind::Lib, root_file: absolute(&lib_path) });
+        targets.push(Target {
+            crate_name: lib_name,
+            kind: TargetKind::Lib,
+            root_file: absolute(&lib_path),
+        });
     }
     let mut add = |kind: TargetKind, name: String, path: PathBuf| {
         if path.is_file() && wanted(kind, include_tests) {
-            targets.push(Target { crate_name: name.replace('-', "_"), kind, root_file: absolute(&path) });
+            targets.push(Target {
+                crate_name: name.replace('-', "_"),
+                kind,
+                root_file: absolute(&path),
+            });
         }
     };
-    let declared_bins = t.get("bin").and_then(toml::Value::as_array).cloned().unwrap_or_default();
+    let declared_bins = t
+        .get("bin")
+        .and_then(toml::Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     for b in &declared_bins {
         if let Some(p) = b.get("path").and_then(toml::Value::as_str) {
-            let n = b.get("name").and_then(toml::Value::as_str).unwrap_or(&name).to_string();
+            let n = b
+                .get("name")
+                .and_then(toml::Value::as_str)
+                .unwrap_or(&name)
+                .to_string();
             add(TargetKind::Bin, n, dir.join(p));
         }
     }
     add(TargetKind::Bin, name.clone(), dir.join("src/main.rs"));
-    for (sub, kind) in [("src/bin", TargetKind::Bin), ("examples", TargetKind::Example), ("tests", TargetKind::Test), ("benches", TargetKind::Bench)] {
+    for (sub, kind) in [
+        ("src/bin", TargetKind::Bin),
+        ("examples", TargetKind::Example),
+        ("tests", TargetKind::Test),
+        ("benches", TargetKind::Bench),
+    ] {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(dir.join(sub))
             .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
             .unwrap_or_default();
         entries.sort();
         for p in entries {
-            let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let stem = p
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             if p.extension().is_some_and(|e| e == "rs") {
                 add(kind, stem, p);
             } else if p.is_dir() {
@@ -286,5 +362,9 @@ fn package_from_table(dir: &Path, t: &toml::Table, include_tests: bool) -> Packa
             }
         }
     }
-    Package { name, dir: absolute(dir), targets }
+    Package {
+        name,
+        dir: absolute(dir),
+        targets,
+    }
 }

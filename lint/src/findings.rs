@@ -56,8 +56,22 @@ pub struct Finding {
 
 impl Finding {
     /// The sort and de-duplication key.
-    pub fn key(&self) -> (&Location, Code, &Option<String>, &Option<String>, &Option<String>) {
-        (&self.location, self.code, &self.category, &self.recipient, &self.purpose)
+    pub fn key(
+        &self,
+    ) -> (
+        &Location,
+        Code,
+        &Option<String>,
+        &Option<String>,
+        &Option<String>,
+    ) {
+        (
+            &self.location,
+            self.code,
+            &self.category,
+            &self.recipient,
+            &self.purpose,
+        )
     }
 }
 
@@ -116,7 +130,8 @@ pub struct Analysis {
 impl Analysis {
     /// Sort and de-duplicate everything, so output is byte-identical across runs.
     pub fn normalize(&mut self) {
-        self.findings.sort_by(|a, b| a.key().cmp(&b.key()).then_with(|| a.trace.cmp(&b.trace)));
+        self.findings
+            .sort_by(|a, b| a.key().cmp(&b.key()).then_with(|| a.trace.cmp(&b.trace)));
         self.findings.dedup_by(|a, b| a.key() == b.key());
         self.flows.sort();
         self.flows.dedup();

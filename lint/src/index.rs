@@ -75,7 +75,10 @@ impl<'p> Adt<'p> {
 pub enum Owner {
     Free,
     /// A method in `impl Type` or `impl Trait for Type`.
-    Impl { adt: Option<AdtId>, trait_: Option<TraitId> },
+    Impl {
+        adt: Option<AdtId>,
+        trait_: Option<TraitId>,
+    },
     /// A method declared in a trait (maybe with a default body).
     TraitDecl(TraitId),
 }
@@ -108,7 +111,7 @@ pub struct TraitInfo<'p> {
 }
 
 /// A resolved type, as far as the analysis needs one.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum Ty {
     Adt(AdtId, Vec<Ty>),
     /// A type outside the workspace, by full path, with its generic arguments.
@@ -119,6 +122,7 @@ pub enum Ty {
     Iter(Box<Ty>),
     /// `dyn Trait`, `impl Trait` or a generic bounded by these traits.
     Dyn(Vec<TraitId>),
+    #[default]
     Unknown,
 }
 
@@ -136,7 +140,9 @@ impl Ty {
         match self {
             Ty::Slice(t) | Ty::Iter(t) => (**t).clone(),
             Ty::Ext(_, args) => match (self.ext_name(), args.as_slice()) {
-                (Some("HashMap" | "BTreeMap" | "IndexMap"), [k, v]) => Ty::Tuple(vec![k.clone(), v.clone()]),
+                (Some("HashMap" | "BTreeMap" | "IndexMap"), [k, v]) => {
+                    Ty::Tuple(vec![k.clone(), v.clone()])
+                }
                 (_, [t, ..]) => t.clone(),
                 _ => Ty::Unknown,
             },
@@ -166,7 +172,18 @@ pub enum Res<'p> {
 }
 
 /// Wrapper types that are transparent to the analysis.
-const TRANSPARENT: &[&str] = &["Box", "Rc", "Arc", "Cow", "RefCell", "Cell", "Mutex", "RwLock", "Pin", "ManuallyDrop"];
+const TRANSPARENT: &[&str] = &[
+    "Box",
+    "Rc",
+    "Arc",
+    "Cow",
+    "RefCell",
+    "Cell",
+    "Mutex",
+    "RwLock",
+    "Pin",
+    "ManuallyDrop",
+];
 
 #[derive(Debug, Default)]
 pub struct Index<'p> {
@@ -218,12 +235,18 @@ impl<'p> Index<'p> {
         // Binaries, tests and examples see their package's library by name.
         for (k, c) in parsed.crates.iter().enumerate() {
             if !matches!(c.kind, crate::discover::TargetKind::Lib) {
-                let lib = parsed.crates.iter().position(|o| o.package == c.package && matches!(o.kind, crate::discover::TargetKind::Lib));
+                let lib = parsed.crates.iter().position(|o| {
+                    o.package == c.package && matches!(o.kind, crate::discover::TargetKind::Lib)
+                });
                 if let Some(lib) = lib {
                     let lib_root = ix.crate_roots[lib];
                     let own_root = ix.crate_roots[k];
                     let lib_name = parsed.crates[lib].name.clone();
-                    ix.modules[own_root].names.entry(lib_name).or_default().push(Def::Mod(lib_root));
+                    ix.modules[own_root]
+                        .names
+                        .entry(lib_name)
+                        .or_default()
+                        .push(Def::Mod(lib_root));
                 }
             }
         }
@@ -248,7 +271,10 @@ impl<'p> Index<'p> {
         }
         for a in 0..ix.adts.len() {
             for f in ix.adts[a].fields(None) {
-                ix.fields_by_name.entry(f.name.clone()).or_default().push((a, f));
+                ix.fields_by_name
+                    .entry(f.name.clone())
+                    .or_default()
+                    .push((a, f));
             }
         }
         ix
@@ -269,15 +295,24 @@ impl<'p> Index<'p> {
         if let Some(&m) = self.mod_by_path.get(&(krate, path.to_vec())) {
             return m;
         }
-        let parent = match path.split_last() {
-            Some((_, parent)) => Some(self.module_for(krate, parent, file)),
-            None => None,
-        };
+        let parent = path
+            .split_last()
+            .map(|(_, parent)| self.module_for(krate, parent, file));
         let id = self.modules.len();
-        self.modules.push(Module { krate, path: path.to_vec(), file, parent, ..Default::default() });
+        self.modules.push(Module {
+            krate,
+            path: path.to_vec(),
+            file,
+            parent,
+            ..Default::default()
+        });
         self.mod_by_path.insert((krate, path.to_vec()), id);
         if let (Some(p), Some(name)) = (parent, path.last()) {
-            self.modules[p].names.entry(name.clone()).or_default().push(Def::Mod(id));
+            self.modules[p]
+                .names
+                .entry(name.clone())
+                .or_default()
+                .push(Def::Mod(id));
         }
         id
     }
@@ -305,7 +340,14 @@ impl<'p> Index<'p> {
         }
     }
 
-    fn add_items(&mut self, m: ModId, items: &'p [Item], file: usize, allows: &[&'p AllowAttr], pending: &mut Vec<PendingImpl<'p>>) {
+    fn add_items(
+        &mut self,
+        m: ModId,
+        items: &'p [Item],
+        file: usize,
+        allows: &[&'p AllowAttr],
+        pending: &mut Vec<PendingImpl<'p>>,
+    ) {
         let base = self.display_base(m);
         for item in items {
             match item {
@@ -331,17 +373,47 @@ impl<'p> Index<'p> {
                 Item::Use(entries) => self.modules[m].uses.extend(entries.iter()),
                 Item::Struct(s) => {
                     let id = self.adts.len();
-                    self.adts.push(Adt { name: s.name.clone(), module: m, path: Self::join(&base, &s.name), kind: AdtKind::Struct(s) });
-                    self.modules[m].names.entry(s.name.clone()).or_default().push(Def::Adt(id));
+                    self.adts.push(Adt {
+                        name: s.name.clone(),
+                        module: m,
+                        path: Self::join(&base, &s.name),
+                        kind: AdtKind::Struct(s),
+                    });
+                    self.modules[m]
+                        .names
+                        .entry(s.name.clone())
+                        .or_default()
+                        .push(Def::Adt(id));
                 }
                 Item::Enum(e) => {
                     let id = self.adts.len();
-                    self.adts.push(Adt { name: e.name.clone(), module: m, path: Self::join(&base, &e.name), kind: AdtKind::Enum(e) });
-                    self.modules[m].names.entry(e.name.clone()).or_default().push(Def::Adt(id));
+                    self.adts.push(Adt {
+                        name: e.name.clone(),
+                        module: m,
+                        path: Self::join(&base, &e.name),
+                        kind: AdtKind::Enum(e),
+                    });
+                    self.modules[m]
+                        .names
+                        .entry(e.name.clone())
+                        .or_default()
+                        .push(Def::Adt(id));
                 }
                 Item::Fn(f) => {
-                    let id = self.push_fn(f, m, Owner::Free, Self::join(&base, &f.name), None, allows, &[]);
-                    self.modules[m].names.entry(f.name.clone()).or_default().push(Def::Fn(id));
+                    let id = self.push_fn(
+                        f,
+                        m,
+                        Owner::Free,
+                        Self::join(&base, &f.name),
+                        None,
+                        allows,
+                        &[],
+                    );
+                    self.modules[m]
+                        .names
+                        .entry(f.name.clone())
+                        .or_default()
+                        .push(Def::Fn(id));
                 }
                 Item::Trait(t) => {
                     let tid = self.traits.len();
@@ -353,26 +425,50 @@ impl<'p> Index<'p> {
                         decls: HashMap::new(),
                         impls: HashMap::new(),
                     });
-                    self.modules[m].names.entry(t.name.clone()).or_default().push(Def::Trait(tid));
+                    self.modules[m]
+                        .names
+                        .entry(t.name.clone())
+                        .or_default()
+                        .push(Def::Trait(tid));
                     let mut a = allows.to_vec();
                     a.extend(t.allow.iter());
                     for f in &t.items {
                         let path = format!("{}::{}", Self::join(&base, &t.name), f.name);
-                        let id = self.push_fn(f, m, Owner::TraitDecl(tid), path, Some(Ty::Dyn(vec![tid])), &a, &[]);
+                        let id = self.push_fn(
+                            f,
+                            m,
+                            Owner::TraitDecl(tid),
+                            path,
+                            Some(Ty::Dyn(vec![tid])),
+                            &a,
+                            &[],
+                        );
                         self.traits[tid].decls.insert(f.name.clone(), id);
                     }
                 }
                 Item::Impl(i) => {
                     let mut a = allows.to_vec();
                     a.extend(i.allow.iter());
-                    pending.push(PendingImpl { module: m, def: i, allows: a });
+                    pending.push(PendingImpl {
+                        module: m,
+                        def: i,
+                        allows: a,
+                    });
                 }
                 Item::Alias { name, ty } => {
-                    self.modules[m].names.entry(name.clone()).or_default().push(Def::Alias(ty, m));
+                    self.modules[m]
+                        .names
+                        .entry(name.clone())
+                        .or_default()
+                        .push(Def::Alias(ty, m));
                 }
                 Item::ExternCrate { name, alias } => {
                     if let Some(&root) = self.crate_by_name.get(name) {
-                        self.modules[m].names.entry(alias.clone()).or_default().push(Def::Mod(root));
+                        self.modules[m]
+                            .names
+                            .entry(alias.clone())
+                            .or_default()
+                            .push(Def::Mod(root));
                     }
                 }
             }
@@ -394,9 +490,20 @@ impl<'p> Index<'p> {
         let mut a = allows.to_vec();
         a.extend(f.ann.allow.iter());
         if f.receiver.is_some() {
-            self.methods_by_name.entry((f.name.clone(), f.arity())).or_default().push(id);
+            self.methods_by_name
+                .entry((f.name.clone(), f.arity()))
+                .or_default()
+                .push(id);
         }
-        self.fns.push(FnInfo { def: f, module, owner, path, self_ty, allows: a, impl_generics });
+        self.fns.push(FnInfo {
+            def: f,
+            module,
+            owner,
+            path,
+            self_ty,
+            allows: a,
+            impl_generics,
+        });
         id
     }
 
@@ -406,10 +513,14 @@ impl<'p> Index<'p> {
             Ty::Adt(a, _) => Some(*a),
             _ => None,
         };
-        let trait_ = p.def.trait_path.as_ref().and_then(|tp| match self.resolve_path(p.module, tp, None) {
-            Res::Trait(t) => Some(t),
-            _ => None,
-        });
+        let trait_ =
+            p.def
+                .trait_path
+                .as_ref()
+                .and_then(|tp| match self.resolve_path(p.module, tp, None) {
+                    Res::Trait(t) => Some(t),
+                    _ => None,
+                });
         let type_name = match &p.def.self_ty {
             TyRef::Path { segs, .. } => segs.last().cloned().unwrap_or_default(),
             _ => "<impl>".to_string(),
@@ -417,12 +528,29 @@ impl<'p> Index<'p> {
         let base = Self::join(&self.display_base(p.module), &type_name);
         for f in &p.def.items {
             let path = format!("{base}::{}", f.name);
-            let id = self.push_fn(f, p.module, Owner::Impl { adt, trait_ }, path, Some(self_ty.clone()), &p.allows, &p.def.generics);
+            let id = self.push_fn(
+                f,
+                p.module,
+                Owner::Impl { adt, trait_ },
+                path,
+                Some(self_ty.clone()),
+                &p.allows,
+                &p.def.generics,
+            );
             if let Some(a) = adt {
-                self.methods_by_adt.entry(a).or_default().entry(f.name.clone()).or_default().push(id);
+                self.methods_by_adt
+                    .entry(a)
+                    .or_default()
+                    .entry(f.name.clone())
+                    .or_default()
+                    .push(id);
             }
             if let Some(t) = trait_ {
-                self.traits[t].impls.entry(f.name.clone()).or_default().push(id);
+                self.traits[t]
+                    .impls
+                    .entry(f.name.clone())
+                    .or_default()
+                    .push(id);
             }
         }
     }
@@ -435,13 +563,26 @@ impl<'p> Index<'p> {
         self.resolve_path_depth(m, segs, self_ty, 0)
     }
 
-    fn resolve_path_depth(&self, m: ModId, segs: &[String], self_ty: Option<&Ty>, depth: u32) -> Res<'p> {
-        let Some((first, mut rest)) = segs.split_first() else { return Res::None };
+    fn resolve_path_depth(
+        &self,
+        m: ModId,
+        segs: &[String],
+        self_ty: Option<&Ty>,
+        depth: u32,
+    ) -> Res<'p> {
+        let Some((first, mut rest)) = segs.split_first() else {
+            return Res::None;
+        };
         if depth > 24 {
             return Res::None;
         }
         let mut cur = match first.as_str() {
-            "crate" => Res::Mod(self.crate_roots.get(self.modules[m].krate).copied().unwrap_or(m)),
+            "crate" => Res::Mod(
+                self.crate_roots
+                    .get(self.modules[m].krate)
+                    .copied()
+                    .unwrap_or(m),
+            ),
             "self" => Res::Mod(m),
             "super" => {
                 let mut mm = self.modules[m].parent.unwrap_or(m);
@@ -514,7 +655,12 @@ impl<'p> Index<'p> {
     /// Look a name up in a module: its items, its imports, its glob imports.
     fn lookup(&self, m: ModId, name: &str, prefer_value: bool, depth: u32) -> Res<'p> {
         let key = (m, name.to_string(), prefer_value);
-        if let Some(r) = self.lookup_cache.read().ok().and_then(|c| c.get(&key).cloned()) {
+        if let Some(r) = self
+            .lookup_cache
+            .read()
+            .ok()
+            .and_then(|c| c.get(&key).cloned())
+        {
             return r;
         }
         let r = self.lookup_uncached(m, name, prefer_value, depth, &mut Vec::new());
@@ -527,16 +673,27 @@ impl<'p> Index<'p> {
         r
     }
 
-    fn lookup_uncached(&self, m: ModId, name: &str, prefer_value: bool, depth: u32, visited: &mut Vec<ModId>) -> Res<'p> {
+    fn lookup_uncached(
+        &self,
+        m: ModId,
+        name: &str,
+        prefer_value: bool,
+        depth: u32,
+        visited: &mut Vec<ModId>,
+    ) -> Res<'p> {
         if depth > 24 || visited.contains(&m) {
             return Res::None;
         }
         visited.push(m);
         if let Some(defs) = self.modules[m].names.get(name) {
             let pick = if prefer_value {
-                defs.iter().find(|d| matches!(d, Def::Fn(_))).or_else(|| defs.first())
+                defs.iter()
+                    .find(|d| matches!(d, Def::Fn(_)))
+                    .or_else(|| defs.first())
             } else {
-                defs.iter().find(|d| !matches!(d, Def::Fn(_))).or_else(|| defs.first())
+                defs.iter()
+                    .find(|d| !matches!(d, Def::Fn(_)))
+                    .or_else(|| defs.first())
             };
             if let Some(d) = pick {
                 return match *d {
@@ -553,13 +710,17 @@ impl<'p> Index<'p> {
                 return self.resolve_use(m, &u.path, depth + 1);
             }
         }
-        let Some(globs) = self.glob_targets.get(m) else { return Res::None };
+        let Some(globs) = self.glob_targets.get(m) else {
+            return Res::None;
+        };
         for g in globs {
             match g {
-                Res::Mod(g) => match self.lookup_uncached(*g, name, prefer_value, depth + 1, visited) {
-                    Res::None => {}
-                    r => return r,
-                },
+                Res::Mod(g) => {
+                    match self.lookup_uncached(*g, name, prefer_value, depth + 1, visited) {
+                        Res::None => {}
+                        r => return r,
+                    }
+                }
                 Res::Adt(a) => {
                     if let Res::Variant(a, v) = self.assoc(*a, name) {
                         return Res::Variant(a, v);
@@ -608,7 +769,8 @@ impl<'p> Index<'p> {
         if depth > 16 {
             return Ty::Unknown;
         }
-        let rec = |t: &TyRef| self.resolve_ty_depth(m, t, generics, self_ty, impl_generics, depth + 1);
+        let rec =
+            |t: &TyRef| self.resolve_ty_depth(m, t, generics, self_ty, impl_generics, depth + 1);
         match t {
             TyRef::Path { segs, args } => {
                 if segs.len() == 1 {
@@ -656,7 +818,10 @@ impl<'p> Index<'p> {
             .collect();
         if traits.is_empty() {
             // `impl Iterator<Item = T>` and friends: an iterator of unknown items.
-            if bounds.iter().any(|b| b.last().is_some_and(|s| s == "Iterator" || s == "IntoIterator")) {
+            if bounds.iter().any(|b| {
+                b.last()
+                    .is_some_and(|s| s == "Iterator" || s == "IntoIterator")
+            }) {
                 return Ty::Iter(Box::new(Ty::Unknown));
             }
             Ty::Unknown
@@ -667,12 +832,17 @@ impl<'p> Index<'p> {
 
     /// The field definition of a type (struct or enum variant).
     pub fn field(&self, a: AdtId, variant: Option<&str>, name: &str) -> Option<&'p FieldDef> {
-        self.adts[a].fields(variant).into_iter().find(|f| f.name == name)
+        self.adts[a]
+            .fields(variant)
+            .into_iter()
+            .find(|f| f.name == name)
     }
 
     /// The resolved type of a field of a type.
     pub fn field_ty(&self, a: AdtId, variant: Option<&str>, name: &str, args: &[Ty]) -> Ty {
-        let Some(f) = self.field(a, variant, name) else { return Ty::Unknown };
+        let Some(f) = self.field(a, variant, name) else {
+            return Ty::Unknown;
+        };
         let adt = &self.adts[a];
         let generics: &[String] = match adt.kind {
             AdtKind::Struct(s) => &s.generics,
@@ -686,14 +856,25 @@ impl<'p> Index<'p> {
                 }
             }
         }
-        self.resolve_ty(adt.module, &f.ty, &[], Some(&Ty::Adt(a, args.to_vec())), generics)
+        self.resolve_ty(
+            adt.module,
+            &f.ty,
+            &[],
+            Some(&Ty::Adt(a, args.to_vec())),
+            generics,
+        )
     }
 
     /// Methods named `name` callable on a value of this type.
     pub fn methods_of(&self, ty: &Ty, name: &str) -> Vec<FnId> {
         match ty {
             Ty::Adt(a, _) => {
-                let mut v = self.methods_by_adt.get(a).and_then(|m| m.get(name)).cloned().unwrap_or_default();
+                let mut v = self
+                    .methods_by_adt
+                    .get(a)
+                    .and_then(|m| m.get(name))
+                    .cloned()
+                    .unwrap_or_default();
                 // A trait's default method, when the type implements the trait without overriding it.
                 if v.is_empty() {
                     for t in &self.traits {

@@ -89,6 +89,9 @@ pub struct Problem {
     pub message: String,
 }
 
+// Items are built once per file and moved rarely; boxing the large variants
+// would cost an allocation each for nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Item {
     Mod(ModDef),
@@ -99,9 +102,15 @@ pub enum Item {
     Impl(ImplDef),
     Trait(TraitDef),
     /// `type A = B;`
-    Alias { name: String, ty: TyRef },
+    Alias {
+        name: String,
+        ty: TyRef,
+    },
     /// `extern crate a as b;`
-    ExternCrate { name: String, alias: String },
+    ExternCrate {
+        name: String,
+        alias: String,
+    },
 }
 
 #[derive(Debug)]
@@ -230,7 +239,10 @@ pub struct TraitDef {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TyRef {
     /// `a::B<T, U>`: generic arguments of the last segment.
-    Path { segs: Vec<String>, args: Vec<TyRef> },
+    Path {
+        segs: Vec<String>,
+        args: Vec<TyRef>,
+    },
     Ref(Box<TyRef>),
     Tuple(Vec<TyRef>),
     /// Slices and arrays.

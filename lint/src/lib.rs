@@ -1,19 +1,19 @@
 //! `cargo-datagate`: the linter library. The binary in `main.rs` is a thin
 //! command line over [`run`].
 
+pub mod annotations;
+pub mod baseline;
+pub mod cats;
+pub mod cli;
+pub mod discover;
 pub mod findings;
 pub mod flow;
-pub mod policy;
-pub mod annotations;
-pub mod cats;
 pub mod index;
+pub mod inventory;
 pub mod ir;
 pub mod lower;
-pub mod discover;
 pub mod parse;
-pub mod baseline;
-pub mod cli;
-pub mod inventory;
+pub mod policy;
 pub mod report;
 pub mod rules;
 
@@ -30,7 +30,10 @@ const STACK_SIZE: usize = 256 << 20;
 
 /// Run `f` on a thread pool with large stacks (falls back to the global pool).
 fn with_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
-    match rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE).build() {
+    match rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK_SIZE)
+        .build()
+    {
         Ok(pool) => pool.install(f),
         Err(_) => f(),
     }

@@ -15,17 +15,28 @@ pub const MAX_DEPTH: u32 = 400;
 
 /// Lower a parsed file.
 pub fn lower_file(file: &syn::File, lines: usize) -> FileIr {
-    let mut cx = Lower { depth: 0, problems: Vec::new(), datagate_names: Vec::new(), too_deep: None };
+    let mut cx = Lower {
+        depth: 0,
+        problems: Vec::new(),
+        datagate_names: Vec::new(),
+        too_deep: None,
+    };
     cx.scan_imports(&file.items);
     let items = cx.items(&file.items, &file.attrs);
     if let Some(span) = cx.too_deep {
         cx.problems.push(Problem {
             code: Code::ParseError,
             span,
-            message: format!("expression nested deeper than {MAX_DEPTH} levels: the rest of it is not analysed"),
+            message: format!(
+                "expression nested deeper than {MAX_DEPTH} levels: the rest of it is not analysed"
+            ),
         });
     }
-    FileIr { items, problems: cx.problems, lines }
+    FileIr {
+        items,
+        problems: cx.problems,
+        lines,
+    }
 }
 
 struct Lower {
@@ -40,8 +51,14 @@ pub fn span_of(s: proc_macro2::Span) -> Span {
     let lo = s.start();
     let hi = s.end();
     Span {
-        lo: Pos { line: lo.line as u32, col: lo.column as u32 + 1 },
-        hi: Pos { line: hi.line as u32, col: hi.column as u32 + 1 },
+        lo: Pos {
+            line: lo.line as u32,
+            col: lo.column as u32 + 1,
+        },
+        hi: Pos {
+            line: hi.line as u32,
+            col: hi.column as u32 + 1,
+        },
     }
 }
 
@@ -77,7 +94,8 @@ impl Lower {
                     if e.path.first().map(String::as_str) == Some("datagate") {
                         match (&e.alias, e.path.get(1)) {
                             (None, _) => self.datagate_names.extend(
-                                ["sink", "source", "consent_check", "declassify", "allow"].map(String::from),
+                                ["sink", "source", "consent_check", "declassify", "allow"]
+                                    .map(String::from),
                             ),
                             (Some(alias), Some(_)) => self.datagate_names.push(alias.clone()),
                             _ => {}
@@ -90,7 +108,11 @@ impl Lower {
 
     fn problem_from_syn(&mut self, e: syn::Error) {
         for e in e {
-            self.problems.push(Problem { code: Code::InvalidAnnotation, span: span_of(e.span()), message: e.to_string() });
+            self.problems.push(Problem {
+                code: Code::InvalidAnnotation,
+                span: span_of(e.span()),
+                message: e.to_string(),
+            });
         }
     }
 
@@ -135,7 +157,9 @@ impl Lower {
     fn fn_annotations(&mut self, attrs: &[syn::Attribute]) -> FnAnnotations {
         let mut ann = FnAnnotations::default();
         for a in attrs {
-            let Some(kind) = self.dg_attr(a) else { continue };
+            let Some(kind) = self.dg_attr(a) else {
+                continue;
+            };
             let toks = Self::attr_tokens(a);
             let span = a.span();
             let at = sp(a);
@@ -152,7 +176,12 @@ impl Lower {
                     Err(e) => self.problem_from_syn(e),
                 },
                 DgAttr::Source => match attr::parse_source(toks, span) {
-                    Ok(x) => ann.source = Some(SourceAttr { categories: names(x.categories), span: at }),
+                    Ok(x) => {
+                        ann.source = Some(SourceAttr {
+                            categories: names(x.categories),
+                            span: at,
+                        })
+                    }
                     Err(e) => self.problem_from_syn(e),
                 },
                 DgAttr::ConsentCheck => match attr::parse_consent(toks, span, "consent_check") {
@@ -161,8 +190,11 @@ impl Lower {
                 },
                 DgAttr::Declassify => match attr::parse_declassify(toks, span) {
                     Ok(x) => {
-                        ann.declassify =
-                            Some(DeclassifyAttr { categories: names(x.categories), reason: x.reason, span: at })
+                        ann.declassify = Some(DeclassifyAttr {
+                            categories: names(x.categories),
+                            reason: x.reason,
+                            span: at,
+                        })
                     }
                     Err(e) => self.problem_from_syn(e),
                 },
@@ -204,7 +236,10 @@ impl Lower {
             .iter()
             .enumerate()
             .map(|(i, f)| FieldDef {
-                name: f.ident.as_ref().map_or_else(|| i.to_string(), |id| id.to_string()),
+                name: f
+                    .ident
+                    .as_ref()
+                    .map_or_else(|| i.to_string(), |id| id.to_string()),
                 ty: ty(&f.ty),
                 span: f.ident.as_ref().map_or_else(|| sp(&f.ty), sp),
                 personal: self.personal(&f.attrs),
@@ -224,16 +259,29 @@ impl Lower {
     fn item(&mut self, item: &syn::Item, out: &mut Vec<Item>) {
         match item {
             syn::Item::Mod(m) => {
-                let path_attr = m.attrs.iter().find(|a| a.path().is_ident("path")).and_then(|a| match &a.meta {
-                    syn::Meta::NameValue(nv) => match &nv.value {
-                        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+                let path_attr = m
+                    .attrs
+                    .iter()
+                    .find(|a| a.path().is_ident("path"))
+                    .and_then(|a| match &a.meta {
+                        syn::Meta::NameValue(nv) => match &nv.value {
+                            syn::Expr::Lit(syn::ExprLit {
+                                lit: syn::Lit::Str(s),
+                                ..
+                            }) => Some(s.value()),
+                            _ => None,
+                        },
                         _ => None,
-                    },
-                    _ => None,
-                });
+                    });
                 let allow = self.allows(&m.attrs);
                 let inline = m.content.as_ref().map(|(_, items)| self.items(items, &[]));
-                out.push(Item::Mod(ModDef { name: m.ident.to_string(), span: sp(&m.ident), inline, path_attr, allow }));
+                out.push(Item::Mod(ModDef {
+                    name: m.ident.to_string(),
+                    span: sp(&m.ident),
+                    inline,
+                    path_attr,
+                    allow,
+                }));
             }
             syn::Item::Use(u) => {
                 let mut entries = Vec::new();
@@ -293,8 +341,12 @@ impl Lower {
                 let mut nested = Vec::new();
                 for ii in &i.items {
                     match ii {
-                        syn::ImplItem::Fn(f) => fns.push(self.fn_def(&f.sig, &f.attrs, Some(&f.block), &mut nested)),
-                        syn::ImplItem::Macro(_) | syn::ImplItem::Const(_) | syn::ImplItem::Type(_) => {}
+                        syn::ImplItem::Fn(f) => {
+                            fns.push(self.fn_def(&f.sig, &f.attrs, Some(&f.block), &mut nested))
+                        }
+                        syn::ImplItem::Macro(_)
+                        | syn::ImplItem::Const(_)
+                        | syn::ImplItem::Type(_) => {}
                         _ => {}
                     }
                 }
@@ -324,10 +376,16 @@ impl Lower {
                     allow: self.allows(&t.attrs),
                 }));
             }
-            syn::Item::Type(t) => out.push(Item::Alias { name: t.ident.to_string(), ty: ty(&t.ty) }),
+            syn::Item::Type(t) => out.push(Item::Alias {
+                name: t.ident.to_string(),
+                ty: ty(&t.ty),
+            }),
             syn::Item::ExternCrate(e) => out.push(Item::ExternCrate {
                 name: e.ident.to_string(),
-                alias: e.rename.as_ref().map_or_else(|| e.ident.to_string(), |(_, a)| a.to_string()),
+                alias: e
+                    .rename
+                    .as_ref()
+                    .map_or_else(|| e.ident.to_string(), |(_, a)| a.to_string()),
             }),
             syn::Item::Macro(m) => {
                 // `cfg_x! { mod a; fn f() {} }`, `cfg_if! { if #[cfg(..)] { .. } }`:
@@ -366,8 +424,13 @@ impl Lower {
                     })
                 }
                 syn::FnArg::Typed(pt) => {
-                    let by_mut_ref = matches!(&*pt.ty, syn::Type::Reference(r) if r.mutability.is_some());
-                    params.push(Param { pat: self.pat(&pt.pat), ty: ty(&pt.ty), by_mut_ref });
+                    let by_mut_ref =
+                        matches!(&*pt.ty, syn::Type::Reference(r) if r.mutability.is_some());
+                    params.push(Param {
+                        pat: self.pat(&pt.pat),
+                        ty: ty(&pt.ty),
+                        by_mut_ref,
+                    });
                 }
             }
         }
@@ -443,16 +506,27 @@ impl Lower {
             p => (self.pat(p), None),
         };
         let (init, els) = match &l.init {
-            Some(init) => (Some(self.expr(&init.expr)), init.diverge.as_ref().map(|(_, e)| self.else_block(e))),
+            Some(init) => (
+                Some(self.expr(&init.expr)),
+                init.diverge.as_ref().map(|(_, e)| self.else_block(e)),
+            ),
             None => (None, None),
         };
-        Stmt::Let { pat, ty: ty_, init, els, span: sp(l) }
+        Stmt::Let {
+            pat,
+            ty: ty_,
+            init,
+            els,
+            span: sp(l),
+        }
     }
 
     fn else_block(&mut self, e: &syn::Expr) -> Block {
         match e {
             syn::Expr::Block(b) => self.block(&b.block),
-            other => Block { stmts: vec![Stmt::Expr(self.expr(other))] },
+            other => Block {
+                stmts: vec![Stmt::Expr(self.expr(other))],
+            },
         }
     }
 
@@ -485,7 +559,10 @@ impl Lower {
                 syn::Lit::Str(_) => Lit::Str,
                 _ => Lit::Other,
             }),
-            E::Path(p) => Expr::Path { segs: path_segs(&p.path), span: sp(p) },
+            E::Path(p) => Expr::Path {
+                segs: path_segs(&p.path),
+                span: sp(p),
+            },
             E::Field(f) => Expr::Field {
                 base: self.boxed(&f.base),
                 name: match &f.member {
@@ -494,8 +571,15 @@ impl Lower {
                 },
                 span: sp(&f.member),
             },
-            E::Index(i) => Expr::Index { base: self.boxed(&i.expr), index: self.boxed(&i.index) },
-            E::Call(c) => Expr::Call { callee: self.boxed(&c.func), args: self.exprs(&c.args), span: sp(c) },
+            E::Index(i) => Expr::Index {
+                base: self.boxed(&i.expr),
+                index: self.boxed(&i.index),
+            },
+            E::Call(c) => Expr::Call {
+                callee: self.boxed(&c.func),
+                args: self.exprs(&c.args),
+                span: sp(c),
+            },
             E::MethodCall(m) => Expr::Method {
                 recv: self.boxed(&m.receiver),
                 name: m.method.to_string(),
@@ -515,10 +599,22 @@ impl Lower {
                 let lhs = self.boxed(&b.left);
                 let rhs = self.boxed(&b.right);
                 match b.op {
-                    B::And(_) => Expr::Binary { op: BinOp::And, lhs, rhs },
-                    B::Or(_) => Expr::Binary { op: BinOp::Or, lhs, rhs },
+                    B::And(_) => Expr::Binary {
+                        op: BinOp::And,
+                        lhs,
+                        rhs,
+                    },
+                    B::Or(_) => Expr::Binary {
+                        op: BinOp::Or,
+                        lhs,
+                        rhs,
+                    },
                     B::Eq(_) | B::Ne(_) | B::Lt(_) | B::Le(_) | B::Gt(_) | B::Ge(_) => {
-                        Expr::Binary { op: BinOp::Compare, lhs, rhs }
+                        Expr::Binary {
+                            op: BinOp::Compare,
+                            lhs,
+                            rhs,
+                        }
                     }
                     B::AddAssign(_)
                     | B::SubAssign(_)
@@ -529,17 +625,34 @@ impl Lower {
                     | B::BitAndAssign(_)
                     | B::BitOrAssign(_)
                     | B::ShlAssign(_)
-                    | B::ShrAssign(_) => Expr::Assign { lhs, rhs, compound: true, span: sp(b) },
-                    _ => Expr::Binary { op: BinOp::Combine, lhs, rhs },
+                    | B::ShrAssign(_) => Expr::Assign {
+                        lhs,
+                        rhs,
+                        compound: true,
+                        span: sp(b),
+                    },
+                    _ => Expr::Binary {
+                        op: BinOp::Combine,
+                        lhs,
+                        rhs,
+                    },
                 }
             }
-            E::Assign(a) => Expr::Assign { lhs: self.boxed(&a.left), rhs: self.boxed(&a.right), compound: false, span: sp(a) },
+            E::Assign(a) => Expr::Assign {
+                lhs: self.boxed(&a.left),
+                rhs: self.boxed(&a.right),
+                compound: false,
+                span: sp(a),
+            },
             E::If(i) => Expr::If {
                 cond: self.boxed(&i.cond),
                 then: self.block(&i.then_branch),
                 els: i.else_branch.as_ref().map(|(_, e)| self.boxed(e)),
             },
-            E::Let(l) => Expr::Let { pat: self.pat(&l.pat), expr: self.boxed(&l.expr) },
+            E::Let(l) => Expr::Let {
+                pat: self.pat(&l.pat),
+                expr: self.boxed(&l.expr),
+            },
             E::Match(m) => Expr::Match {
                 scrut: self.boxed(&m.expr),
                 arms: m
@@ -557,8 +670,15 @@ impl Lower {
             E::Const(b) => Expr::Block(self.block(&b.block)),
             E::Async(b) => Expr::Block(self.block(&b.block)),
             E::TryBlock(b) => Expr::Block(self.block(&b.block)),
-            E::Loop(l) => Expr::Loop { label: label(&l.label), body: self.block(&l.body) },
-            E::While(w) => Expr::While { label: label(&w.label), cond: self.boxed(&w.cond), body: self.block(&w.body) },
+            E::Loop(l) => Expr::Loop {
+                label: label(&l.label),
+                body: self.block(&l.body),
+            },
+            E::While(w) => Expr::While {
+                label: label(&w.label),
+                cond: self.boxed(&w.cond),
+                body: self.block(&w.body),
+            },
             E::ForLoop(f) => Expr::For {
                 label: label(&f.label),
                 pat: self.pat(&f.pat),
@@ -569,9 +689,17 @@ impl Lower {
                 label: b.label.as_ref().map(|l| l.ident.to_string()),
                 value: b.expr.as_ref().map(|e| self.boxed(e)),
             },
-            E::Continue(c) => Expr::Continue { label: c.label.as_ref().map(|l| l.ident.to_string()) },
-            E::Return(r) => Expr::Return { value: r.expr.as_ref().map(|e| self.boxed(e)), span: sp(r) },
-            E::Try(t) => Expr::Try { expr: self.boxed(&t.expr), span: sp(t) },
+            E::Continue(c) => Expr::Continue {
+                label: c.label.as_ref().map(|l| l.ident.to_string()),
+            },
+            E::Return(r) => Expr::Return {
+                value: r.expr.as_ref().map(|e| self.boxed(e)),
+                span: sp(r),
+            },
+            E::Try(t) => Expr::Try {
+                expr: self.boxed(&t.expr),
+                span: sp(t),
+            },
             E::Await(a) => Expr::Await(self.boxed(&a.base)),
             E::Closure(c) => Expr::Closure {
                 params: c
@@ -603,8 +731,13 @@ impl Lower {
             E::Tuple(t) => Expr::Tuple(self.exprs(&t.elems)),
             E::Array(a) => Expr::Array(self.exprs(&a.elems)),
             E::Repeat(r) => Expr::Array(vec![self.expr(&r.expr)]),
-            E::Cast(c) => Expr::Cast { expr: self.boxed(&c.expr), ty: ty(&c.ty) },
-            E::Range(r) => Expr::Opaque(self.exprs(r.start.iter().chain(r.end.iter()).map(|b| &**b))),
+            E::Cast(c) => Expr::Cast {
+                expr: self.boxed(&c.expr),
+                ty: ty(&c.ty),
+            },
+            E::Range(r) => {
+                Expr::Opaque(self.exprs(r.start.iter().chain(r.end.iter()).map(|b| &**b)))
+            }
             E::Yield(y) => Expr::Opaque(self.exprs(y.expr.iter().map(|b| &**b))),
             _ => Expr::Opaque(Vec::new()),
         }
@@ -613,7 +746,12 @@ impl Lower {
     /// Macros: arguments that parse as expressions are analysed. Format
     /// strings' inline captures (`{x}`) are arguments too.
     fn mac(&mut self, m: &syn::Macro) -> Expr {
-        let name = m.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        let name = m
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
         let span = sp(m);
         let args = self.macro_args(m.tokens.clone());
         match name.as_str() {
@@ -624,7 +762,9 @@ impl Lower {
                 match it.next() {
                     Some(cond) => Expr::If {
                         cond: Box::new(Expr::Not(Box::new(cond))),
-                        then: Block { stmts: vec![Stmt::Expr(Expr::Diverge(it.collect()))] },
+                        then: Block {
+                            stmts: vec![Stmt::Expr(Expr::Diverge(it.collect()))],
+                        },
                         els: None,
                     },
                     None => Expr::Opaque(Vec::new()),
@@ -640,12 +780,17 @@ impl Lower {
             let mut out = Vec::with_capacity(list.len());
             for e in &list {
                 match e {
-                    syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) => {
                         out.extend(format_captures(&s.value(), sp(s)));
                         out.push(self.expr(e));
                     }
                     // A named argument `name = value` (format!("{p}", p = x)).
-                    syn::Expr::Assign(a) if matches!(&*a.left, syn::Expr::Path(_)) => out.push(self.expr(&a.right)),
+                    syn::Expr::Assign(a) if matches!(&*a.left, syn::Expr::Path(_)) => {
+                        out.push(self.expr(&a.right))
+                    }
                     _ => out.push(self.expr(e)),
                 }
             }
@@ -666,7 +811,10 @@ impl Lower {
             }
             let ts: TokenStream = cur.drain(..).collect();
             match syn::parse2::<syn::Expr>(ts.clone()) {
-                Ok(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. })) => out.extend(format_captures(&s.value(), sp(&s))),
+                Ok(syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                })) => out.extend(format_captures(&s.value(), sp(&s))),
                 Ok(e) if !matches!(e, syn::Expr::Block(_)) => out.push(this.expr(&e)),
                 _ => {
                     // Descend into groups whose contents may hold expressions.
@@ -684,7 +832,11 @@ impl Lower {
         };
         for tt in tokens {
             match &tt {
-                TokenTree::Punct(p) if matches!(p.as_char(), ',' | ';' | ':' | '=' | '>') && !cur.is_empty() && is_separator(&cur, p) => {
+                TokenTree::Punct(p)
+                    if matches!(p.as_char(), ',' | ';' | ':' | '=' | '>')
+                        && !cur.is_empty()
+                        && is_separator(&cur, p) =>
+                {
                     flush(self, &mut cur, out);
                 }
                 TokenTree::Group(g) if g.delimiter() == Delimiter::Brace && cur.is_empty() => {
@@ -712,7 +864,10 @@ impl Lower {
                 _ => Lit::Other,
             }),
             P::Tuple(t) => Pat::Tuple(t.elems.iter().map(|p| self.pat(p)).collect()),
-            P::TupleStruct(t) => Pat::TupleStruct { path: path_segs(&t.path), elems: t.elems.iter().map(|p| self.pat(p)).collect() },
+            P::TupleStruct(t) => Pat::TupleStruct {
+                path: path_segs(&t.path),
+                elems: t.elems.iter().map(|p| self.pat(p)).collect(),
+            },
             P::Struct(s) => Pat::Struct {
                 path: path_segs(&s.path),
                 fields: s
@@ -773,8 +928,10 @@ fn items_in(tokens: TokenStream, out: &mut Vec<syn::Item>, depth: u32) {
 fn is_separator(cur: &[TokenTree], p: &proc_macro2::Punct) -> bool {
     match p.as_char() {
         ',' | ';' => true,
-        ':' => p.spacing() == proc_macro2::Spacing::Alone
-            && !matches!(cur.last(), Some(TokenTree::Punct(q)) if q.as_char() == ':'),
+        ':' => {
+            p.spacing() == proc_macro2::Spacing::Alone
+                && !matches!(cur.last(), Some(TokenTree::Punct(q)) if q.as_char() == ':')
+        }
         '=' => p.spacing() == proc_macro2::Spacing::Joint,
         '>' => matches!(cur.last(), Some(TokenTree::Punct(q)) if q.as_char() == '='),
         _ => false,
@@ -783,20 +940,36 @@ fn is_separator(cur: &[TokenTree], p: &proc_macro2::Punct) -> bool {
 
 fn names(v: Vec<datagate_spec::Name>) -> Vec<Name> {
     v.into_iter()
-        .map(|n| Name { custom: n.kind == datagate_spec::NameKind::Custom, span: span_of(n.span), text: n.text })
+        .map(|n| Name {
+            custom: n.kind == datagate_spec::NameKind::Custom,
+            span: span_of(n.span),
+            text: n.text,
+        })
         .collect()
 }
 
 fn consent(c: attr::ConsentAttr, span: Span) -> ConsentAttr {
-    ConsentAttr { to: names(c.to), purposes: names(c.purposes), categories: c.categories.map(names), span }
+    ConsentAttr {
+        to: names(c.to),
+        purposes: names(c.purposes),
+        categories: c.categories.map(names),
+        span,
+    }
 }
 
 fn allow(a: attr::AllowAttr, span: Span) -> AllowAttr {
-    AllowAttr { codes: a.codes.into_iter().map(|(c, _)| c).collect(), reason: a.reason, span }
+    AllowAttr {
+        codes: a.codes.into_iter().map(|(c, _)| c).collect(),
+        reason: a.reason,
+        span,
+    }
 }
 
 fn span_from(lo: Span, whole: Span) -> Span {
-    Span { lo: lo.lo, hi: whole.hi }
+    Span {
+        lo: lo.lo,
+        hi: whole.hi,
+    }
 }
 
 fn label(l: &Option<syn::Label>) -> Option<String> {
@@ -831,10 +1004,16 @@ fn format_captures(s: &str, span: Span) -> Vec<Expr> {
         let rest = &s[i + 1..];
         let end = rest.find(['}', ':']).unwrap_or(rest.len());
         let name = rest[..end].trim();
-        let ident_like = name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        let ident_like = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
             && name.chars().all(|c| c.is_alphanumeric() || c == '_');
         if ident_like {
-            out.push(Expr::Path { segs: vec![name.to_string()], span });
+            out.push(Expr::Path {
+                segs: vec![name.to_string()],
+                span,
+            });
         }
     }
     out
@@ -888,12 +1067,18 @@ pub fn flatten_use(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<
             let name = n.ident.to_string();
             if name == "self" {
                 if let Some(last) = prefix.last().cloned() {
-                    out.push(UseEntry { path: prefix.clone(), alias: Some(last) });
+                    out.push(UseEntry {
+                        path: prefix.clone(),
+                        alias: Some(last),
+                    });
                 }
             } else {
                 let mut path = prefix.clone();
                 path.push(name.clone());
-                out.push(UseEntry { path, alias: Some(name) });
+                out.push(UseEntry {
+                    path,
+                    alias: Some(name),
+                });
             }
         }
         syn::UseTree::Rename(r) => {
@@ -904,10 +1089,16 @@ pub fn flatten_use(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<
             }
             let alias = r.rename.to_string();
             if alias != "_" {
-                out.push(UseEntry { path, alias: Some(alias) });
+                out.push(UseEntry {
+                    path,
+                    alias: Some(alias),
+                });
             }
         }
-        syn::UseTree::Glob(_) => out.push(UseEntry { path: prefix.clone(), alias: None }),
+        syn::UseTree::Glob(_) => out.push(UseEntry {
+            path: prefix.clone(),
+            alias: None,
+        }),
         syn::UseTree::Group(g) => {
             for t in &g.items {
                 flatten_use(t, prefix, out);

@@ -83,19 +83,27 @@ struct Task {
     decl: Option<(String, Span)>,
 }
 
+/// One file read by the walk: (path, text, crate, module path, lowered IR).
+type Walked = (String, Arc<str>, usize, Vec<String>, Option<FileIr>);
+
 struct Shared<'a> {
     ws: &'a Workspace,
     root: PathBuf,
     lower: bool,
     seen: Mutex<HashSet<(usize, PathBuf)>>,
-    out: Mutex<Vec<(String, Arc<str>, usize, Vec<String>, Option<FileIr>)>>,
+    out: Mutex<Vec<Walked>>,
     problems: Mutex<Vec<FileProblem>>,
 }
 
 /// Parse every target of the workspace and lower it to IR.
 pub fn parse_workspace(ws: &Workspace) -> Parsed {
     let (crates, files, modules, problems) = walk(ws, true);
-    Parsed { crates, files, modules, problems }
+    Parsed {
+        crates,
+        files,
+        modules,
+        problems,
+    }
 }
 
 /// Read and parse the same files as [`parse_workspace`], on the same
@@ -113,13 +121,22 @@ fn line_count(text: &str) -> usize {
     text.lines().count()
 }
 
-type WalkResult = (Vec<CrateInfo>, Vec<SourceFile>, Vec<ParsedModule>, Vec<FileProblem>);
+type WalkResult = (
+    Vec<CrateInfo>,
+    Vec<SourceFile>,
+    Vec<ParsedModule>,
+    Vec<FileProblem>,
+);
 
 fn walk(ws: &Workspace, lower: bool) -> WalkResult {
     let root = std::fs::canonicalize(&ws.root).unwrap_or_else(|_| ws.root.clone());
     let crates: Vec<CrateInfo> = ws
         .targets()
-        .map(|(p, t)| CrateInfo { name: t.crate_name.clone(), kind: t.kind, package: p.name.clone() })
+        .map(|(p, t)| CrateInfo {
+            name: t.crate_name.clone(),
+            kind: t.kind,
+            package: p.name.clone(),
+        })
         .collect();
     let shared = Shared {
         ws,
@@ -131,8 +148,17 @@ fn walk(ws: &Workspace, lower: bool) -> WalkResult {
     };
     rayon::scope(|s| {
         for (i, (_, t)) in ws.targets().enumerate() {
-            let child_dir = t.root_file.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-            let task = Task { krate: i, module: Vec::new(), path: t.root_file.clone(), child_dir, decl: None };
+            let child_dir = t
+                .root_file
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+            let task = Task {
+                krate: i,
+                module: Vec::new(),
+                path: t.root_file.clone(),
+                child_dir,
+                decl: None,
+            };
             let sh = &shared;
             s.spawn(move |s| run_task(s, sh, task));
         }
@@ -150,27 +176,63 @@ fn walk(ws: &Workspace, lower: bool) -> WalkResult {
             }
         };
         if let Some(ir) = ir {
-            modules.push(ParsedModule { krate, module, file, ir });
+            modules.push(ParsedModule {
+                krate,
+                module,
+                file,
+                ir,
+            });
         }
     }
-    let mut problems = shared.problems.into_inner().unwrap_or_else(|e| e.into_inner());
-    problems.sort_by(|a, b| (&a.file, a.problem.span, &a.problem.message).cmp(&(&b.file, b.problem.span, &b.problem.message)));
-    problems.dedup_by(|a, b| a.file == b.file && a.problem.span == b.problem.span && a.problem.message == b.problem.message);
+    let mut problems = shared
+        .problems
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
+    problems.sort_by(|a, b| {
+        (&a.file, a.problem.span, &a.problem.message).cmp(&(
+            &b.file,
+            b.problem.span,
+            &b.problem.message,
+        ))
+    });
+    problems.dedup_by(|a, b| {
+        a.file == b.file
+            && a.problem.span == b.problem.span
+            && a.problem.message == b.problem.message
+    });
     (crates, files, modules, problems)
 }
 
 fn report(sh: &Shared<'_>, file: String, span: Span, message: String) {
-    let p = FileProblem { file, problem: Problem { code: Code::ParseError, span, message } };
-    sh.problems.lock().unwrap_or_else(|e| e.into_inner()).push(p);
+    let p = FileProblem {
+        file,
+        problem: Problem {
+            code: Code::ParseError,
+            span,
+            message,
+        },
+    };
+    sh.problems
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(p);
 }
 
 fn run_task<'s>(s: &rayon::Scope<'s>, sh: &'s Shared<'s>, task: Task) {
     let rel = sh.ws.relative(&task.path);
-    let (decl_file, decl_span) = task.decl.clone().unwrap_or_else(|| (rel.clone(), Span::default()));
+    let (decl_file, decl_span) = task
+        .decl
+        .clone()
+        .unwrap_or_else(|| (rel.clone(), Span::default()));
     let canon = match std::fs::canonicalize(&task.path) {
         Ok(c) => c,
         Err(e) => {
-            report(sh, decl_file, decl_span, format!("cannot read `{rel}`: {e}"));
+            report(
+                sh,
+                decl_file,
+                decl_span,
+                format!("cannot read `{rel}`: {e}"),
+            );
             return;
         }
     };
@@ -183,13 +245,23 @@ fn run_task<'s>(s: &rayon::Scope<'s>, sh: &'s Shared<'s>, task: Task) {
         );
         return;
     }
-    if !sh.seen.lock().unwrap_or_else(|e| e.into_inner()).insert((task.krate, canon.clone())) {
+    if !sh
+        .seen
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert((task.krate, canon.clone()))
+    {
         return;
     }
     let bytes = match std::fs::read(&canon) {
         Ok(b) => b,
         Err(e) => {
-            report(sh, rel.clone(), Span::default(), format!("cannot read `{rel}`: {e}"));
+            report(
+                sh,
+                rel.clone(),
+                Span::default(),
+                format!("cannot read `{rel}`: {e}"),
+            );
             return;
         }
     };
@@ -200,14 +272,28 @@ fn run_task<'s>(s: &rayon::Scope<'s>, sh: &'s Shared<'s>, task: Task) {
             let prefix = &e.as_bytes()[..at];
             let line = prefix.iter().filter(|b| **b == b'\n').count() as u32 + 1;
             let col = prefix.iter().rev().take_while(|b| **b != b'\n').count() as u32 + 1;
-            report(sh, rel.clone(), Span { lo: Pos { line, col }, hi: Pos { line, col } }, format!("`{rel}` is not valid UTF-8 (byte {at})"));
+            report(
+                sh,
+                rel.clone(),
+                Span {
+                    lo: Pos { line, col },
+                    hi: Pos { line, col },
+                },
+                format!("`{rel}` is not valid UTF-8 (byte {at})"),
+            );
             return;
         }
     };
     let lines = line_count(&text);
     if let Some(pos) = too_deep(&text) {
         report(sh, rel.clone(), Span { lo: pos, hi: pos }, format!("brackets nested deeper than {MAX_NESTING} levels; datagate does not analyse this file"));
-        sh.out.lock().unwrap_or_else(|e| e.into_inner()).push((rel, text, task.krate, task.module, None));
+        sh.out.lock().unwrap_or_else(|e| e.into_inner()).push((
+            rel,
+            text,
+            task.krate,
+            task.module,
+            None,
+        ));
         return;
     }
     let file = match syn::parse_file(&text) {
@@ -215,17 +301,42 @@ fn run_task<'s>(s: &rayon::Scope<'s>, sh: &'s Shared<'s>, task: Task) {
         Err(e) => {
             let span = lower::span_of(e.span());
             report(sh, rel.clone(), span, format!("cannot parse `{rel}`: {e}"));
-            sh.out.lock().unwrap_or_else(|e| e.into_inner()).push((rel, text, task.krate, task.module, None));
+            sh.out.lock().unwrap_or_else(|e| e.into_inner()).push((
+                rel,
+                text,
+                task.krate,
+                task.module,
+                None,
+            ));
             return;
         }
     };
     let mut children = Vec::new();
-    collect_mods(&file.items, &task.module, &task.child_dir, &task.path, false, &mut children);
+    collect_mods(
+        &file.items,
+        &task.module,
+        &task.child_dir,
+        &task.path,
+        false,
+        &mut children,
+    );
     let ir = sh.lower.then(|| lower::lower_file(&file, lines));
     drop(file);
-    sh.out.lock().unwrap_or_else(|e| e.into_inner()).push((rel.clone(), text, task.krate, task.module.clone(), ir));
+    sh.out.lock().unwrap_or_else(|e| e.into_inner()).push((
+        rel.clone(),
+        text,
+        task.krate,
+        task.module.clone(),
+        ir,
+    ));
     for (module, path, child_dir, span) in children {
-        let t = Task { krate: task.krate, module, path, child_dir, decl: Some((rel.clone(), span)) };
+        let t = Task {
+            krate: task.krate,
+            module,
+            path,
+            child_dir,
+            decl: Some((rel.clone(), span)),
+        };
         s.spawn(move |s| run_task(s, sh, t));
     }
 }
@@ -249,13 +360,20 @@ fn collect_mods(
         let name = m.ident.to_string();
         let mut path_mod = module.to_vec();
         path_mod.push(name.clone());
-        let path_attr = m.attrs.iter().find(|a| a.path().is_ident("path")).and_then(|a| match &a.meta {
-            syn::Meta::NameValue(nv) => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+        let path_attr = m
+            .attrs
+            .iter()
+            .find(|a| a.path().is_ident("path"))
+            .and_then(|a| match &a.meta {
+                syn::Meta::NameValue(nv) => match &nv.value {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) => Some(s.value()),
+                    _ => None,
+                },
                 _ => None,
-            },
-            _ => None,
-        });
+            });
         match &m.content {
             Some((_, inner)) => {
                 let sub = match &path_attr {
@@ -274,7 +392,9 @@ fn collect_mods(
                         let base = if inline {
                             dir.to_path_buf()
                         } else {
-                            this_file.parent().map_or_else(|| dir.to_path_buf(), Path::to_path_buf)
+                            this_file
+                                .parent()
+                                .map_or_else(|| dir.to_path_buf(), Path::to_path_buf)
                         };
                         let f = base.join(p);
                         let cd = f.parent().map_or_else(|| base.clone(), Path::to_path_buf);
@@ -293,7 +413,11 @@ fn collect_mods(
                 // A `#[path]` file that is not `mod.rs` still nests its
                 // children in a directory named after the module.
                 let child_dir = if path_attr.is_some() && !module_owns_dir(&file) {
-                    child_dir.join(file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default())
+                    child_dir.join(
+                        file.file_stem()
+                            .map(|s| s.to_string_lossy().into_owned())
+                            .unwrap_or_default(),
+                    )
                 } else {
                     child_dir
                 };
@@ -304,7 +428,10 @@ fn collect_mods(
 }
 
 fn module_owns_dir(file: &Path) -> bool {
-    matches!(file.file_name().and_then(|n| n.to_str()), Some("mod.rs" | "lib.rs" | "main.rs"))
+    matches!(
+        file.file_name().and_then(|n| n.to_str()),
+        Some("mod.rs" | "lib.rs" | "main.rs")
+    )
 }
 
 /// The position where bracket nesting first exceeds [`MAX_NESTING`], ignoring
@@ -341,8 +468,19 @@ mod tests {
     #[test]
     fn parses_this_workspace_following_mods() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let ws = discover(&DiscoverOptions { manifest_path: Some(dir.join("Cargo.toml")), ..Default::default() }).unwrap();
-        let ws = Workspace { packages: ws.packages.into_iter().filter(|p| p.name == "cargo-datagate").collect(), ..ws };
+        let ws = discover(&DiscoverOptions {
+            manifest_path: Some(dir.join("Cargo.toml")),
+            ..Default::default()
+        })
+        .unwrap();
+        let ws = Workspace {
+            packages: ws
+                .packages
+                .into_iter()
+                .filter(|p| p.name == "cargo-datagate")
+                .collect(),
+            ..ws
+        };
         let parsed = parse_workspace(&ws);
         let rels: Vec<&str> = parsed.files.iter().map(|f| f.rel.as_str()).collect();
         assert!(rels.contains(&"lint/src/parse.rs"), "{rels:?}");

@@ -32,7 +32,10 @@ fn fixture_crates() -> Vec<PathBuf> {
 }
 
 fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
@@ -49,15 +52,32 @@ fn expected(root: &Path) -> BTreeSet<Key> {
     rs_files(root, &mut files);
     let mut out = BTreeSet::new();
     for f in files {
-        let rel = f.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
-        let Ok(text) = std::fs::read_to_string(&f) else { continue };
+        let rel = f
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let Ok(text) = std::fs::read_to_string(&f) else {
+            continue;
+        };
         for (i, line) in text.lines().enumerate() {
             for marker in line.split("//~").skip(1) {
                 let words: Vec<&str> = marker.split_whitespace().collect();
                 let Some(code) = words.first() else { continue };
-                assert!(Code::from_name(code).is_some(), "{rel}:{}: unknown code `{code}` in marker", i + 1);
+                assert!(
+                    Code::from_name(code).is_some(),
+                    "{rel}:{}: unknown code `{code}` in marker",
+                    i + 1
+                );
                 let w = |k: usize| words.get(k).map_or(String::new(), |s| s.to_string());
-                out.insert((rel.clone(), i as u32 + 1, code.to_string(), w(1), w(2), w(3)));
+                out.insert((
+                    rel.clone(),
+                    i as u32 + 1,
+                    code.to_string(),
+                    w(1),
+                    w(2),
+                    w(3),
+                ));
             }
         }
     }
@@ -65,16 +85,23 @@ fn expected(root: &Path) -> BTreeSet<Key> {
 }
 
 fn actual(root: &Path) -> (BTreeSet<Key>, Vec<String>) {
-    let ws = discover(&DiscoverOptions { manifest_path: Some(root.join("Cargo.toml")), ..Default::default() })
-        .unwrap_or_else(|e| panic!("{}: {e}", root.display()));
-    let policy = load_for_workspace(None, &ws.root).unwrap_or_else(|e| panic!("{}: bad policy: {e:?}", root.display()));
+    let ws = discover(&DiscoverOptions {
+        manifest_path: Some(root.join("Cargo.toml")),
+        ..Default::default()
+    })
+    .unwrap_or_else(|e| panic!("{}: {e}", root.display()));
+    let policy = load_for_workspace(None, &ws.root)
+        .unwrap_or_else(|e| panic!("{}: bad policy: {e:?}", root.display()));
     let analysis = datagate_lint::analyze(&ws, &policy);
     let mut details = Vec::new();
     let keys = analysis
         .findings
         .iter()
         .map(|f| {
-            details.push(format!("{}:{}:{} {} {}", f.location.file, f.location.line, f.location.column, f.code, f.message));
+            details.push(format!(
+                "{}:{}:{} {} {}",
+                f.location.file, f.location.line, f.location.column, f.code, f.message
+            ));
             (
                 f.location.file.clone(),
                 f.location.line,
@@ -89,7 +116,9 @@ fn actual(root: &Path) -> (BTreeSet<Key>, Vec<String>) {
 }
 
 fn show(k: &Key) -> String {
-    format!("{}:{}: {} {} {} {}", k.0, k.1, k.2, k.3, k.4, k.5).trim_end().to_string()
+    format!("{}:{}: {} {} {} {}", k.0, k.1, k.2, k.3, k.4, k.5)
+        .trim_end()
+        .to_string()
 }
 
 #[test]
@@ -134,6 +163,10 @@ fn every_code_has_fixtures() {
             seen.insert(k.2);
         }
     }
-    let missing: Vec<&str> = Code::ALL.iter().map(|c| c.name()).filter(|c| !seen.contains(*c)).collect();
+    let missing: Vec<&str> = Code::ALL
+        .iter()
+        .map(|c| c.name())
+        .filter(|c| !seen.contains(*c))
+        .collect();
     assert!(missing.is_empty(), "codes without fixtures: {missing:?}");
 }

@@ -76,15 +76,27 @@ struct State<'p> {
 
 impl<'p> State<'p> {
     fn dead() -> Self {
-        State { vars: Vec::new(), facts: Facts::default(), live: false }
+        State {
+            vars: Vec::new(),
+            facts: Facts::default(),
+            live: false,
+        }
     }
 
     fn get(&self, name: &str) -> Option<&Val<'p>> {
-        self.vars.iter().rev().find(|(n, _)| &**n == name).map(|(_, v)| v)
+        self.vars
+            .iter()
+            .rev()
+            .find(|(n, _)| &**n == name)
+            .map(|(_, v)| v)
     }
 
     fn get_mut(&mut self, name: &str) -> Option<&mut Val<'p>> {
-        self.vars.iter_mut().rev().find(|(n, _)| &**n == name).map(|(_, v)| v)
+        self.vars
+            .iter_mut()
+            .rev()
+            .find(|(n, _)| &**n == name)
+            .map(|(_, v)| v)
     }
 
     fn join(a: State<'p>, b: State<'p>) -> State<'p> {
@@ -100,14 +112,22 @@ impl<'p> State<'p> {
             .zip(&b.vars[..n])
             .map(|((name, x), (_, y))| (name.clone(), x.join(y)))
             .collect();
-        State { vars, facts: a.facts.intersect(&b.facts), live: true }
+        State {
+            vars,
+            facts: a.facts.intersect(&b.facts),
+            live: true,
+        }
     }
 
     fn same(&self, o: &State<'p>) -> bool {
         self.live == o.live
             && self.facts == o.facts
             && self.vars.len() == o.vars.len()
-            && self.vars.iter().zip(&o.vars).all(|((_, a), (_, b))| same_val(a, b))
+            && self
+                .vars
+                .iter()
+                .zip(&o.vars)
+                .all(|((_, a), (_, b))| same_val(a, b))
     }
 }
 
@@ -116,7 +136,12 @@ fn same_val(a: &Val<'_>, b: &Val<'_>) -> bool {
         && a.guard == b.guard
         && match (&a.fields, &b.fields) {
             (None, None) => true,
-            (Some(x), Some(y)) => x.len() == y.len() && x.iter().zip(y.iter()).all(|((k1, v1), (k2, v2))| k1 == k2 && same_val(v1, v2)),
+            (Some(x), Some(y)) => {
+                x.len() == y.len()
+                    && x.iter()
+                        .zip(y.iter())
+                        .all(|((k1, v1), (k2, v2))| k1 == k2 && same_val(v1, v2))
+            }
             _ => false,
         }
 }
@@ -150,7 +175,9 @@ struct Interp<'a, 'p> {
 /// Analyse one function with the current summaries of its callees.
 pub fn analyze_fn(cx: &Ctx<'_, '_>, fid: FnId) -> FnResult {
     let info = &cx.ix.fns[fid];
-    let Some(body) = &info.def.body else { return FnResult::default() };
+    let Some(body) = &info.def.body else {
+        return FnResult::default();
+    };
     let mut it = Interp {
         cx,
         fid,
@@ -166,11 +193,19 @@ pub fn analyze_fn(cx: &Ctx<'_, '_>, fid: FnId) -> FnResult {
         closure_depth: 0,
         aliases: Vec::new(),
     };
-    let mut st = State { vars: Vec::new(), facts: Facts::default(), live: true };
+    let mut st = State {
+        vars: Vec::new(),
+        facts: Facts::default(),
+        live: true,
+    };
     let def = info.def;
     let mut idx: u8 = 0;
     if let Some(kind) = def.receiver {
-        let v = Val { taint: param_taint(0), ty: it.self_ty.clone().unwrap_or(Ty::Unknown), ..Default::default() };
+        let v = Val {
+            taint: param_taint(0),
+            ty: it.self_ty.clone().unwrap_or(Ty::Unknown),
+            ..Default::default()
+        };
         st.vars.push((Rc::from("self"), v));
         if kind == crate::ir::SelfKind::RefMut {
             it.mut_params.push((0, Rc::from("self")));
@@ -179,7 +214,11 @@ pub fn analyze_fn(cx: &Ctx<'_, '_>, fid: FnId) -> FnResult {
     }
     for p in &def.params {
         let ty = it.resolve_ty(&p.ty);
-        let v = Val { taint: param_taint(idx), ty, ..Default::default() };
+        let v = Val {
+            taint: param_taint(idx),
+            ty,
+            ..Default::default()
+        };
         if p.by_mut_ref {
             if let Pat::Bind { name, .. } = &p.pat {
                 it.mut_params.push((idx, Rc::from(name.as_str())));
@@ -197,40 +236,53 @@ pub fn analyze_fn(cx: &Ctx<'_, '_>, fid: FnId) -> FnResult {
     let spec = &cx.specs.fns[fid];
     let mut summary = Summary {
         ret: SumVal::from_val(&ret, 0),
-        ret_cond: if spec.check.is_none() { ret.cond.as_deref().cloned() } else { None },
+        ret_cond: if spec.check.is_none() {
+            ret.cond.as_deref().cloned()
+        } else {
+            None
+        },
         effects: std::mem::take(&mut it.out.summary.effects),
         writes: it
             .writes
             .iter()
             .map(|(i, v)| {
                 let mut s = SumVal::from_val(v, 0);
-                s.taint.retain(|(l, _)| !matches!(l, SumLabel::Param(j, p) if j == i && p.is_empty()));
+                s.taint
+                    .retain(|(l, _)| !matches!(l, SumLabel::Param(j, p) if j == i && p.is_empty()));
                 (*i, s)
             })
             .filter(|(_, s)| !s.key().is_empty())
             .collect(),
     };
-    summary.effects.sort_by(|a, b| a.key().cmp(&b.key()));
+    summary.effects.sort_by_key(Effect::key);
     summary.effects.dedup_by(|a, b| a.key() == b.key());
     let mut out = it.out;
     out.summary = summary;
-    out.edges.sort_by(|a, b| (a.callee, &a.facts).cmp(&(b.callee, &b.facts)));
-    out.edges.dedup_by(|a, b| a.callee == b.callee && a.facts == b.facts);
+    out.edges
+        .sort_by(|a, b| (a.callee, &a.facts).cmp(&(b.callee, &b.facts)));
+    out.edges
+        .dedup_by(|a, b| a.callee == b.callee && a.facts == b.facts);
     out
 }
 
 fn param_taint(i: u8) -> Taint {
-    Taint(vec![(Label::Param(i, Rc::from(Vec::<Arc<str>>::new())), Trace::default())])
+    Taint(vec![(
+        Label::Param(i, Rc::from(Vec::<Arc<str>>::new())),
+        Trace::default(),
+    )])
 }
-
 
 fn mark_whole(t: &Taint) -> Taint {
     let mut out = Taint::default();
     for (l, tr) in &t.0 {
         let l = match l {
-            Label::Param(i, p) if !p.last().is_some_and(|x| &**x == WHOLE) => {
-                Label::Param(*i, p.iter().cloned().chain(std::iter::once(Arc::from(WHOLE))).collect())
-            }
+            Label::Param(i, p) if p.last().is_none_or(|x| &**x != WHOLE) => Label::Param(
+                *i,
+                p.iter()
+                    .cloned()
+                    .chain(std::iter::once(Arc::from(WHOLE)))
+                    .collect(),
+            ),
             other => other.clone(),
         };
         out.add(l, tr.clone());
@@ -242,7 +294,9 @@ fn mark_whole(t: &Taint) -> Taint {
 fn pat_span(p: &Pat) -> Option<Span> {
     match p {
         Pat::Bind { span, .. } => Some(*span),
-        Pat::Tuple(ps) | Pat::Or(ps) | Pat::Other(ps) | Pat::TupleStruct { elems: ps, .. } => ps.iter().find_map(pat_span),
+        Pat::Tuple(ps) | Pat::Or(ps) | Pat::Other(ps) | Pat::TupleStruct { elems: ps, .. } => {
+            ps.iter().find_map(pat_span)
+        }
         Pat::Struct { fields, .. } => fields.iter().find_map(|(_, p)| pat_span(p)),
         _ => None,
     }
@@ -258,15 +312,27 @@ fn trace_of(hops: &[HopRef]) -> Trace {
 
 impl<'a, 'p> Interp<'a, 'p> {
     fn hop(&self, span: Span, note: impl Into<Arc<str>>) -> HopRef {
-        HopRef { file: self.file, span, note: note.into() }
+        HopRef {
+            file: self.file,
+            span,
+            note: note.into(),
+        }
     }
 
     fn resolve_ty(&self, t: &TyRef) -> Ty {
-        self.cx.ix.resolve_ty(self.info.module, t, &self.info.def.bounds, self.self_ty.as_ref(), self.info.impl_generics)
+        self.cx.ix.resolve_ty(
+            self.info.module,
+            t,
+            &self.info.def.bounds,
+            self.self_ty.as_ref(),
+            self.info.impl_generics,
+        )
     }
 
     fn resolve(&self, segs: &[String]) -> Res<'p> {
-        self.cx.ix.resolve_path(self.info.module, segs, self.self_ty.as_ref())
+        self.cx
+            .ix
+            .resolve_path(self.info.module, segs, self.self_ty.as_ref())
     }
 
     fn ret(&mut self, v: Val<'p>, st: &State<'p>) {
@@ -307,18 +373,32 @@ impl<'a, 'p> Interp<'a, 'p> {
             Ty::Adt(a, args) => {
                 for (c, o) in &self.cx.specs.adt_cats[*a] {
                     if !out.labels().any(|l| *l == Label::Cat(*c)) {
-                        out.add(Label::Cat(*c), Trace::start(HopRef { file: o.file, span: o.span, note: o.note.clone() }));
+                        out.add(
+                            Label::Cat(*c),
+                            Trace::start(HopRef {
+                                file: o.file,
+                                span: o.span,
+                                note: o.note.clone(),
+                            }),
+                        );
                     }
                 }
-                args.iter().for_each(|x| self.implied(x, at, out, depth + 1));
+                args.iter()
+                    .for_each(|x| self.implied(x, at, out, depth + 1));
             }
             Ty::Ext(p, args) => {
                 if let Some(set) = self.cx.specs.ext_sources.get(&**p) {
                     for c in set.iter() {
-                        out.add(Label::Cat(c), Trace::start(self.hop(at, format!("a value of `{p}` (a policy source)"))));
+                        out.add(
+                            Label::Cat(c),
+                            Trace::start(
+                                self.hop(at, format!("a value of `{p}` (a policy source)")),
+                            ),
+                        );
                     }
                 }
-                args.iter().for_each(|x| self.implied(x, at, out, depth + 1));
+                args.iter()
+                    .for_each(|x| self.implied(x, at, out, depth + 1));
             }
             Ty::Tuple(v) => v.iter().for_each(|x| self.implied(x, at, out, depth + 1)),
             Ty::Slice(x) | Ty::Iter(x) => self.implied(x, at, out, depth + 1),
@@ -365,14 +445,22 @@ impl<'a, 'p> Interp<'a, 'p> {
         if let Some(f) = v.fields.as_ref().and_then(|m| m.get(field)) {
             return f.clone();
         }
-        let mut out = Val { guard: v.guard.clone(), ..Default::default() };
+        let mut out = Val {
+            guard: v.guard.clone(),
+            ..Default::default()
+        };
         for (l, t) in &v.taint.0 {
             match l {
                 Label::Cat(_) => out.taint.add(l.clone(), t.clone()),
-                Label::Param(_, p) if p.last().is_some_and(|x| &**x == WHOLE) => out.taint.add(l.clone(), t.clone()),
+                Label::Param(_, p) if p.last().is_some_and(|x| &**x == WHOLE) => {
+                    out.taint.add(l.clone(), t.clone())
+                }
                 Label::Param(i, p) => {
                     let np: Rc<[Arc<str>]> = if p.len() < MAX_PATH {
-                        p.iter().cloned().chain(std::iter::once(Arc::from(field))).collect()
+                        p.iter()
+                            .cloned()
+                            .chain(std::iter::once(Arc::from(field)))
+                            .collect()
                     } else {
                         p.clone()
                     };
@@ -395,7 +483,12 @@ impl<'a, 'p> Interp<'a, 'p> {
                 // Every field of a policy source type carries its categories.
                 if let Some(set) = self.cx.specs.ext_sources.get(&**p) {
                     for c in set.iter() {
-                        out.taint.add(Label::Cat(c), Trace::start(self.hop(at, format!("`.{field}` of `{p}` (a policy source)"))));
+                        out.taint.add(
+                            Label::Cat(c),
+                            Trace::start(
+                                self.hop(at, format!("`.{field}` of `{p}` (a policy source)")),
+                            ),
+                        );
                     }
                 }
             }
@@ -410,8 +503,16 @@ impl<'a, 'p> Interp<'a, 'p> {
                         match (f0, fa) {
                             (Some(x), Some(y)) => {
                                 self.cx.specs.field_cats(x) == self.cx.specs.field_cats(y)
-                                    && self.cx.specs.consent_fields.get(&(first, field.to_string())).is_some()
-                                        == self.cx.specs.consent_fields.get(&(a, field.to_string())).is_some()
+                                    && self
+                                        .cx
+                                        .specs
+                                        .consent_fields
+                                        .contains_key(&(first, field.to_string()))
+                                        == self
+                                            .cx
+                                            .specs
+                                            .consent_fields
+                                            .contains_key(&(a, field.to_string()))
                             }
                             _ => false,
                         }
@@ -430,16 +531,34 @@ impl<'a, 'p> Interp<'a, 'p> {
     }
 
     /// The categories and consent meaning of a field of a workspace type.
-    fn field_facts(&self, a: AdtId, variant: Option<&str>, field: &str, at: Span, out: &mut Val<'p>) {
+    fn field_facts(
+        &self,
+        a: AdtId,
+        variant: Option<&str>,
+        field: &str,
+        at: Span,
+        out: &mut Val<'p>,
+    ) {
         let ix = self.cx.ix;
-        let Some(f) = ix.field(a, variant, field) else { return };
+        let Some(f) = ix.field(a, variant, field) else {
+            return;
+        };
         let adt = &ix.adts[a];
         // A field of a container-marked type is part of such a value.
-        let cats = self.cx.specs.field_cats(f).union(self.cx.specs.container_cats(a));
+        let cats = self
+            .cx
+            .specs
+            .field_cats(f)
+            .union(self.cx.specs.container_cats(a));
         if !cats.is_empty() {
-            let origin = HopRef { file: adt.file(ix), span: f.span, note: Arc::from(format!("{}.{}", adt.name, f.name).as_str()) };
+            let origin = HopRef {
+                file: adt.file(ix),
+                span: f.span,
+                note: Arc::from(format!("{}.{}", adt.name, f.name).as_str()),
+            };
             for c in cats.iter() {
-                let t = Trace::start(origin.clone()).push(self.hop(at, format!("`.{field}` read here")));
+                let t = Trace::start(origin.clone())
+                    .push(self.hop(at, format!("`.{field}` read here")));
                 out.taint.add(Label::Cat(c), t);
             }
         }
@@ -471,7 +590,17 @@ impl<'a, 'p> Interp<'a, 'p> {
             Expr::Method { recv, name, .. }
                 if matches!(
                     name.as_str(),
-                    "as_mut" | "borrow_mut" | "lock" | "write" | "get_mut" | "unwrap" | "expect" | "entry" | "or_default" | "iter_mut" | "deref_mut"
+                    "as_mut"
+                        | "borrow_mut"
+                        | "lock"
+                        | "write"
+                        | "get_mut"
+                        | "unwrap"
+                        | "expect"
+                        | "entry"
+                        | "or_default"
+                        | "iter_mut"
+                        | "deref_mut"
                 ) =>
             {
                 Self::place(recv)
@@ -483,7 +612,12 @@ impl<'a, 'p> Interp<'a, 'p> {
     /// Write `v` into a place; `strong` replaces (a plain assignment to a
     /// local or a field path), otherwise the data is added.
     fn write(&mut self, st: &mut State<'p>, var: &str, path: &[&'p str], v: Val<'p>, strong: bool) {
-        let targets: Vec<Rc<str>> = self.aliases.iter().filter(|(r, _)| &**r == var).map(|(_, t)| t.clone()).collect();
+        let targets: Vec<Rc<str>> = self
+            .aliases
+            .iter()
+            .filter(|(r, _)| &**r == var)
+            .map(|(_, t)| t.clone())
+            .collect();
         for t in targets {
             if &*t != var {
                 self.write_one(st, &t, path, v.clone(), false);
@@ -492,8 +626,17 @@ impl<'a, 'p> Interp<'a, 'p> {
         self.write_one(st, var, path, v, strong);
     }
 
-    fn write_one(&mut self, st: &mut State<'p>, var: &str, path: &[&'p str], v: Val<'p>, strong: bool) {
-        let Some(cur) = st.get(var).cloned() else { return };
+    fn write_one(
+        &mut self,
+        st: &mut State<'p>,
+        var: &str,
+        path: &[&'p str],
+        v: Val<'p>,
+        strong: bool,
+    ) {
+        let Some(cur) = st.get(var).cloned() else {
+            return;
+        };
         let nv = self.write_into(&cur, path, v, strong);
         if let Some(slot) = st.get_mut(var) {
             *slot = nv;
@@ -538,10 +681,13 @@ impl<'a, 'p> Interp<'a, 'p> {
                 break;
             }
             last = match s {
-                Stmt::Let { pat, ty, init, els, .. } => {
+                Stmt::Let {
+                    pat, ty, init, els, ..
+                } => {
                     if let (Pat::Bind { name, .. }, Some(Expr::Pass(inner))) = (pat, init) {
                         if let Some((target, _)) = Self::place(inner) {
-                            self.aliases.push((Rc::from(name.as_str()), Rc::from(target)));
+                            self.aliases
+                                .push((Rc::from(name.as_str()), Rc::from(target)));
                         }
                     }
                     let mut v = match init {
@@ -620,7 +766,8 @@ impl<'a, 'p> Interp<'a, 'p> {
                     inner.taint = v.flatten();
                     if let Ty::Ext(p, _) = &v.ty {
                         if self.cx.specs.ext_sources.contains_key(&**p) {
-                            inner.taint = self.whole(&v, elems.iter().find_map(pat_span).unwrap_or_default());
+                            inner.taint =
+                                self.whole(&v, elems.iter().find_map(pat_span).unwrap_or_default());
                         }
                     }
                     inner.fields = None;
@@ -631,7 +778,10 @@ impl<'a, 'p> Interp<'a, 'p> {
                     };
                     if let Some(c) = &v.cond {
                         if c.shape == Shape::WrappedBool {
-                            inner.cond = Some(Rc::new(Cond { shape: Shape::Bool, ..(**c).clone() }));
+                            inner.cond = Some(Rc::new(Cond {
+                                shape: Shape::Bool,
+                                ..(**c).clone()
+                            }));
                         }
                     }
                     for p in elems {
@@ -667,16 +817,23 @@ impl<'a, 'p> Interp<'a, 'p> {
 
     /// The consent established by matching `pat` against a consent value.
     fn pattern_consent(pat: &Pat, c: &Cond) -> Option<Facts> {
-        let is_yes_wrapper = |path: &[String]| path.last().is_some_and(|s| s == "Some" || s == "Ok");
+        let is_yes_wrapper =
+            |path: &[String]| path.last().is_some_and(|s| s == "Some" || s == "Ok");
         match (c.shape, pat) {
             (Shape::Bool, Pat::Lit(Lit::Bool(true))) => Some(c.on_true.clone()),
             (Shape::Bool, Pat::Lit(Lit::Bool(false))) => Some(c.on_false.clone()),
-            (Shape::WrappedBool, Pat::TupleStruct { path, elems }) if is_yes_wrapper(path) => match elems.as_slice() {
-                [Pat::Lit(Lit::Bool(true))] => Some(c.on_true.clone()),
-                _ => None,
-            },
-            (Shape::Wrapped, Pat::TupleStruct { path, .. }) if is_yes_wrapper(path) => Some(c.on_true.clone()),
-            (Shape::Wrapped, Pat::Struct { path, .. }) if is_yes_wrapper(path) => Some(c.on_true.clone()),
+            (Shape::WrappedBool, Pat::TupleStruct { path, elems }) if is_yes_wrapper(path) => {
+                match elems.as_slice() {
+                    [Pat::Lit(Lit::Bool(true))] => Some(c.on_true.clone()),
+                    _ => None,
+                }
+            }
+            (Shape::Wrapped, Pat::TupleStruct { path, .. }) if is_yes_wrapper(path) => {
+                Some(c.on_true.clone())
+            }
+            (Shape::Wrapped, Pat::Struct { path, .. }) if is_yes_wrapper(path) => {
+                Some(c.on_true.clone())
+            }
             _ => None,
         }
     }
@@ -692,12 +849,20 @@ impl<'a, 'p> Interp<'a, 'p> {
                 (f, t)
             }
             Expr::Pass(x) => self.branch(x, st),
-            Expr::Binary { op: BinOp::And, lhs, rhs } => {
+            Expr::Binary {
+                op: BinOp::And,
+                lhs,
+                rhs,
+            } => {
                 let (ta, fa) = self.branch(lhs, st);
                 let (tb, fb) = self.branch(rhs, ta);
                 (tb, State::join(fa, fb))
             }
-            Expr::Binary { op: BinOp::Or, lhs, rhs } => {
+            Expr::Binary {
+                op: BinOp::Or,
+                lhs,
+                rhs,
+            } => {
                 let (ta, fa) = self.branch(lhs, st);
                 let (tb, fb) = self.branch(rhs, fa);
                 (State::join(ta, tb), fb)
@@ -755,7 +920,12 @@ impl<'a, 'p> Interp<'a, 'p> {
                 out
             }
             Expr::Call { callee, args, span } => self.call(callee, args, *span, st),
-            Expr::Method { recv, name, args, span } => self.method(recv, name, args, *span, st),
+            Expr::Method {
+                recv,
+                name,
+                args,
+                span,
+            } => self.method(recv, name, args, *span, st),
             Expr::Macro { name, args, span } => {
                 let vals: Vec<Val<'p>> = args.iter().map(|a| self.eval(a, st)).collect();
                 if std_model::pure_macro(name) {
@@ -763,7 +933,9 @@ impl<'a, 'p> Interp<'a, 'p> {
                 }
                 let ty = match name.as_str() {
                     "format" => Ty::Ext(Arc::from("String"), Vec::new()),
-                    "vec" => Ty::Slice(Box::new(vals.first().map(|v| v.ty.clone()).unwrap_or(Ty::Unknown))),
+                    "vec" => Ty::Slice(Box::new(
+                        vals.first().map(|v| v.ty.clone()).unwrap_or(Ty::Unknown),
+                    )),
                     _ => Ty::Unknown,
                 };
                 // `write!(buf, ..)` writes into its first argument.
@@ -802,32 +974,51 @@ impl<'a, 'p> Interp<'a, 'p> {
                     } else {
                         Cond::or(a.cond.as_deref(), b.cond.as_deref())
                     };
-                    Val { cond: c.map(Rc::new), ..Default::default() }
+                    Val {
+                        cond: c.map(Rc::new),
+                        ..Default::default()
+                    }
                 }
                 BinOp::Compare => {
                     let a = self.eval(lhs, st);
                     let b = self.eval(rhs, st);
                     // `check() == true` keeps its meaning.
                     match (&a.cond, rhs.as_ref(), &b.cond, lhs.as_ref()) {
-                        (Some(c), Expr::Lit(Lit::Bool(true)), _, _) | (_, _, Some(c), Expr::Lit(Lit::Bool(true))) => {
-                            Val { cond: Some(c.clone()), ..Default::default() }
-                        }
+                        (Some(c), Expr::Lit(Lit::Bool(true)), _, _)
+                        | (_, _, Some(c), Expr::Lit(Lit::Bool(true))) => Val {
+                            cond: Some(c.clone()),
+                            ..Default::default()
+                        },
                         _ => Val::default(),
                     }
                 }
                 BinOp::Combine => {
                     let a = self.eval(lhs, st);
                     let b = self.eval(rhs, st);
-                    let ty = if a.ty.is_known() { a.ty.clone() } else { b.ty.clone() };
+                    let ty = if a.ty.is_known() {
+                        a.ty.clone()
+                    } else {
+                        b.ty.clone()
+                    };
                     self.combine(&[a, b], Span::default(), ty)
                 }
             },
-            Expr::Assign { lhs, rhs, compound, span } => {
+            Expr::Assign {
+                lhs,
+                rhs,
+                compound,
+                span,
+            } => {
                 let v = self.eval(rhs, st);
                 match Self::place(lhs) {
                     Some((var, path)) => {
-                        let strong = !*compound && !matches!(**lhs, Expr::Index { .. } | Expr::Pass(_));
-                        let v = if *compound { self.combine(&[v], *span, Ty::Unknown) } else { v };
+                        let strong =
+                            !*compound && !matches!(**lhs, Expr::Index { .. } | Expr::Pass(_));
+                        let v = if *compound {
+                            self.combine(&[v], *span, Ty::Unknown)
+                        } else {
+                            v
+                        };
                         self.write(st, var, &path, v, strong);
                     }
                     None => {
@@ -863,8 +1054,15 @@ impl<'a, 'p> Interp<'a, 'p> {
             Expr::Match { scrut, arms } => self.match_expr(scrut, arms, st),
             Expr::Block(b) => self.block(b, st),
             Expr::Loop { label, body } => self.run_loop(label.as_deref(), None, None, body, st),
-            Expr::While { label, cond, body } => self.run_loop(label.as_deref(), Some(cond), None, body, st),
-            Expr::For { label, pat, iter, body } => {
+            Expr::While { label, cond, body } => {
+                self.run_loop(label.as_deref(), Some(cond), None, body, st)
+            }
+            Expr::For {
+                label,
+                pat,
+                iter,
+                body,
+            } => {
                 let it = self.eval(iter, st);
                 self.run_loop(label.as_deref(), None, Some((pat, it)), body, st)
             }
@@ -902,7 +1100,8 @@ impl<'a, 'p> Interp<'a, 'p> {
                 let v = self.eval(expr, st);
                 // `Err(e)?` always returns.
                 if let Expr::Call { callee, .. } = &**expr {
-                    if matches!(&**callee, Expr::Path { segs, .. } if segs.last().is_some_and(|s| s == "Err")) {
+                    if matches!(&**callee, Expr::Path { segs, .. } if segs.last().is_some_and(|s| s == "Err"))
+                    {
                         st.live = false;
                         return Val::default();
                     }
@@ -910,10 +1109,16 @@ impl<'a, 'p> Interp<'a, 'p> {
                 self.unwrap_value(v, st)
             }
             Expr::Await(x) => self.eval(x, st),
-            Expr::Closure { params, body } => {
-                Val { callable: Some(Callable::Closure(params, body)), ..Default::default() }
-            }
-            Expr::Struct { path, fields, rest, span } => {
+            Expr::Closure { params, body } => Val {
+                callable: Some(Callable::Closure(params, body)),
+                ..Default::default()
+            },
+            Expr::Struct {
+                path,
+                fields,
+                rest,
+                span,
+            } => {
                 let ty = match self.resolve(path) {
                     Res::Adt(a) => Ty::Adt(a, Vec::new()),
                     Res::Variant(a, _) => Ty::Adt(a, Vec::new()),
@@ -941,8 +1146,17 @@ impl<'a, 'p> Interp<'a, 'p> {
                                 let adt = &self.cx.ix.adts[*a];
                                 fv.taint.add(
                                     Label::Cat(c),
-                                    Trace::start(HopRef { file: adt.file(self.cx.ix), span: fd.span, note: Arc::from(format!("{}.{}", adt.name, fd.name).as_str()) })
-                                        .push(self.hop(*span, format!("written into `{}.{}`", adt.name, fd.name))),
+                                    Trace::start(HopRef {
+                                        file: adt.file(self.cx.ix),
+                                        span: fd.span,
+                                        note: Arc::from(
+                                            format!("{}.{}", adt.name, fd.name).as_str(),
+                                        ),
+                                    })
+                                    .push(self.hop(
+                                        *span,
+                                        format!("written into `{}.{}`", adt.name, fd.name),
+                                    )),
                                 );
                             }
                         }
@@ -958,16 +1172,24 @@ impl<'a, 'p> Interp<'a, 'p> {
                 for (i, v) in vals.into_iter().enumerate() {
                     m.insert(Arc::from(i.to_string().as_str()), v);
                 }
-                Val { fields: Some(Rc::new(m)), ty, ..Default::default() }
+                Val {
+                    fields: Some(Rc::new(m)),
+                    ty,
+                    ..Default::default()
+                }
             }
             Expr::Array(es) => {
                 let vals: Vec<Val<'p>> = es.iter().map(|x| self.eval(x, st)).collect();
-                let ty = Ty::Slice(Box::new(vals.first().map(|v| v.ty.clone()).unwrap_or(Ty::Unknown)));
+                let ty = Ty::Slice(Box::new(
+                    vals.first().map(|v| v.ty.clone()).unwrap_or(Ty::Unknown),
+                ));
                 let mut out = Val::typed(ty);
                 for v in &vals {
                     out = out.join(&v.data());
                 }
-                out.ty = Ty::Slice(Box::new(vals.first().map(|v| v.ty.clone()).unwrap_or(Ty::Unknown)));
+                out.ty = Ty::Slice(Box::new(
+                    vals.first().map(|v| v.ty.clone()).unwrap_or(Ty::Unknown),
+                ));
                 out
             }
             Expr::Cast { expr, ty } => {
@@ -1010,9 +1232,13 @@ impl<'a, 'p> Interp<'a, 'p> {
                 out.ty = v.ty.elem();
                 out
             }
-            Some(c) if c.shape == Shape::WrappedBool => {
-                Val { cond: Some(Rc::new(Cond { shape: Shape::Bool, ..c.clone() })), ..Default::default() }
-            }
+            Some(c) if c.shape == Shape::WrappedBool => Val {
+                cond: Some(Rc::new(Cond {
+                    shape: Shape::Bool,
+                    ..c.clone()
+                })),
+                ..Default::default()
+            },
             _ => {
                 let mut out = v.clone();
                 out.ty = v.ty.elem();
@@ -1045,7 +1271,12 @@ impl<'a, 'p> Interp<'a, 'p> {
         let mut values: Vec<Val<'p>> = Vec::new();
         let rounds = if self.steps > BUDGET { 1 } else { 3 };
         for _ in 0..rounds {
-            self.loops.push(LoopCtx { label, breaks: Vec::new(), continues: Vec::new(), values: Vec::new() });
+            self.loops.push(LoopCtx {
+                label,
+                breaks: Vec::new(),
+                continues: Vec::new(),
+                values: Vec::new(),
+            });
             let mut s = head.clone();
             if let Some(c) = cond {
                 let (t, f) = self.branch(c, s);
@@ -1139,15 +1370,24 @@ impl<'a, 'p> Interp<'a, 'p> {
             }
         }
         match self.resolve(segs) {
-            Res::Fn(f) => Val { callable: Some(Callable::Fns(Rc::from(vec![f]))), ..Default::default() },
-            Res::Fns(fs) => Val { callable: Some(Callable::Fns(Rc::from(fs))), ..Default::default() },
+            Res::Fn(f) => Val {
+                callable: Some(Callable::Fns(Rc::from(vec![f]))),
+                ..Default::default()
+            },
+            Res::Fns(fs) => Val {
+                callable: Some(Callable::Fns(Rc::from(fs))),
+                ..Default::default()
+            },
             Res::Adt(a) | Res::Variant(a, _) => Val::typed(Ty::Adt(a, Vec::new())),
             Res::Ext(p) => {
                 // A policy source that is a constant or a static.
                 let mut v = Val::default();
                 if let Some(set) = self.cx.specs.ext_sources.get(&p) {
                     for c in set.iter() {
-                        v.taint.add(Label::Cat(c), Trace::start(self.hop(span, format!("`{p}` (a policy source)"))));
+                        v.taint.add(
+                            Label::Cat(c),
+                            Trace::start(self.hop(span, format!("`{p}` (a policy source)"))),
+                        );
                     }
                 }
                 v
@@ -1156,7 +1396,13 @@ impl<'a, 'p> Interp<'a, 'p> {
         }
     }
 
-    fn call(&mut self, callee: &'p Expr, args: &'p [Expr], span: Span, st: &mut State<'p>) -> Val<'p> {
+    fn call(
+        &mut self,
+        callee: &'p Expr,
+        args: &'p [Expr],
+        span: Span,
+        st: &mut State<'p>,
+    ) -> Val<'p> {
         let vals: Vec<Val<'p>> = args.iter().map(|a| self.eval(a, st)).collect();
         let arg_exprs: Vec<Option<&'p Expr>> = args.iter().map(Some).collect();
         if let Expr::Path { segs, .. } = callee {
@@ -1188,11 +1434,22 @@ impl<'a, 'p> Interp<'a, 'p> {
         for (i, v) in vals.into_iter().enumerate() {
             m.insert(Arc::from(i.to_string().as_str()), v);
         }
-        Val { fields: Some(Rc::new(m)), ty: Ty::Adt(a, Vec::new()), ..Default::default() }
+        Val {
+            fields: Some(Rc::new(m)),
+            ty: Ty::Adt(a, Vec::new()),
+            ..Default::default()
+        }
     }
 
     /// Run a closure or call a function value with these arguments.
-    fn invoke(&mut self, c: &Callable<'p>, args: Vec<Val<'p>>, st: &mut State<'p>, extra: &Facts, span: Span) -> Val<'p> {
+    fn invoke(
+        &mut self,
+        c: &Callable<'p>,
+        args: Vec<Val<'p>>,
+        st: &mut State<'p>,
+        extra: &Facts,
+        span: Span,
+    ) -> Val<'p> {
         match c {
             Callable::Closure(params, body) => {
                 if self.closure_depth > 6 || self.steps > BUDGET * 2 {
@@ -1284,7 +1541,13 @@ impl<'a, 'p> Interp<'a, 'p> {
         };
         if let Some(set) = self.cx.specs.ext_sources.get(path) {
             for c in set.iter() {
-                out.taint.add(Label::Cat(c), Trace::start(self.hop(span, format!("`{path}(..)` returns {}", self.cx.cats.name(c)))));
+                out.taint.add(
+                    Label::Cat(c),
+                    Trace::start(self.hop(
+                        span,
+                        format!("`{path}(..)` returns {}", self.cx.cats.name(c)),
+                    )),
+                );
             }
         }
         if std_model::is_constructor(last) && !out.ty.is_known() {
@@ -1311,14 +1574,22 @@ impl<'a, 'p> Interp<'a, 'p> {
         for &g in fs {
             let ginfo = &cx.ix.fns[g];
             let spec = &cx.specs.fns[g];
-            self.out.edges.push(Edge { callee: g, facts: st.facts.clone() });
+            self.out.edges.push(Edge {
+                callee: g,
+                facts: st.facts.clone(),
+            });
             let name = ginfo.def.name.as_str();
             let call_hop = self.hop(span, format!("passed to `{name}`"));
             // Arguments that reach closures passed in: a closure argument runs in the callee.
             for (i, v) in vals.iter().enumerate() {
                 if let Some(c) = v.callable.clone() {
                     if matches!(c, Callable::Closure(..)) {
-                        let others: Vec<Val<'p>> = vals.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, v)| v.clone()).collect();
+                        let others: Vec<Val<'p>> = vals
+                            .iter()
+                            .enumerate()
+                            .filter(|(j, _)| *j != i)
+                            .map(|(_, v)| v.clone())
+                            .collect();
                         let data = self.combine(&others, span, Ty::Unknown);
                         self.invoke(&c, vec![data; 2], st, &Facts::default(), span);
                     }
@@ -1334,7 +1605,9 @@ impl<'a, 'p> Interp<'a, 'p> {
             }
             let summary = &cx.summaries[g];
             for eff in &summary.effects {
-                let Some(arg) = vals.get(usize::from(eff.param.0)) else { continue };
+                let Some(arg) = vals.get(usize::from(eff.param.0)) else {
+                    continue;
+                };
                 let pv = self.project_path(arg, &eff.param.1, span);
                 let w = self.whole(&pv, span);
                 let facts = st.facts.union(&eff.facts).union(&pv.guard);
@@ -1395,7 +1668,9 @@ impl<'a, 'p> Interp<'a, 'p> {
                 for c in cats.iter() {
                     ret.taint.add(
                         Label::Cat(c),
-                        Trace::start(self.hop(span, format!("`{name}()` returns {}", cx.cats.name(c)))),
+                        Trace::start(
+                            self.hop(span, format!("`{name}()` returns {}", cx.cats.name(c))),
+                        ),
                     );
                 }
             }
@@ -1404,11 +1679,19 @@ impl<'a, 'p> Interp<'a, 'p> {
                 ret.fields = None;
             }
             if let Some(d) = spec.declassify {
-                ret.taint.0.retain(|(l, _)| !matches!(l, Label::Cat(c) if d.contains(*c)));
+                ret.taint
+                    .0
+                    .retain(|(l, _)| !matches!(l, Label::Cat(c) if d.contains(*c)));
                 ret.fields = None;
             }
             if let Some(rt) = &ginfo.def.ret {
-                let ty = cx.ix.resolve_ty(ginfo.module, rt, &ginfo.def.bounds, ginfo.self_ty.as_ref(), ginfo.impl_generics);
+                let ty = cx.ix.resolve_ty(
+                    ginfo.module,
+                    rt,
+                    &ginfo.def.bounds,
+                    ginfo.self_ty.as_ref(),
+                    ginfo.impl_generics,
+                );
                 let ty = match (&ty, ginfo.def.is_async) {
                     (Ty::Unknown, _) => ret.ty.clone(),
                     _ => ty,
@@ -1438,10 +1721,15 @@ impl<'a, 'p> Interp<'a, 'p> {
                 }
             }
         }
-        let mut v = Val { guard: sv.guard.clone(), ..Default::default() };
+        let mut v = Val {
+            guard: sv.guard.clone(),
+            ..Default::default()
+        };
         for (l, hops) in &sv.taint {
             match l {
-                SumLabel::Cat(c) => v.taint.add(Label::Cat(*c), trace_of(hops).push(ret_hop.clone())),
+                SumLabel::Cat(c) => v
+                    .taint
+                    .add(Label::Cat(*c), trace_of(hops).push(ret_hop.clone())),
                 SumLabel::Param(i, path) => {
                     if let Some(a) = args.get(usize::from(*i)) {
                         let pv = self.project_path(a, path, span);
@@ -1449,7 +1737,11 @@ impl<'a, 'p> Interp<'a, 'p> {
                         // out): everything it carries, its type's categories
                         // included. Otherwise only the data it carries by flow;
                         // the return type says the rest.
-                        let data = if path.last().is_some_and(|x| &**x == WHOLE) { self.whole(&pv, span) } else { pv.flatten() };
+                        let data = if path.last().is_some_and(|x| &**x == WHOLE) {
+                            self.whole(&pv, span)
+                        } else {
+                            pv.flatten()
+                        };
                         v.taint.union(&data.hop(&ret_hop));
                     }
                 }
@@ -1513,7 +1805,14 @@ impl<'a, 'p> Interp<'a, 'p> {
         }
     }
 
-    fn method(&mut self, recv: &'p Expr, name: &'p str, args: &'p [Expr], span: Span, st: &mut State<'p>) -> Val<'p> {
+    fn method(
+        &mut self,
+        recv: &'p Expr,
+        name: &'p str,
+        args: &'p [Expr],
+        span: Span,
+        st: &mut State<'p>,
+    ) -> Val<'p> {
         let rv = self.eval(recv, st);
         // Consent values first: their methods say yes or no.
         if let Some(c) = rv.cond.clone() {
@@ -1525,17 +1824,28 @@ impl<'a, 'p> Interp<'a, 'p> {
                     return self.unwrap_value(rv, st);
                 }
                 "is_ok" | "is_some" | "is_ok_and" | "is_some_and" if c.shape == Shape::Wrapped => {
-                    return Val::with_cond(Cond { shape: Shape::Bool, ..(*c).clone() });
+                    return Val::with_cond(Cond {
+                        shape: Shape::Bool,
+                        ..(*c).clone()
+                    });
                 }
                 "is_err" | "is_none" if c.shape == Shape::Wrapped => {
-                    return Val::with_cond(Cond { shape: Shape::Bool, ..(*c).clone() }.not());
+                    return Val::with_cond(
+                        Cond {
+                            shape: Shape::Bool,
+                            ..(*c).clone()
+                        }
+                        .not(),
+                    );
                 }
                 "then" | "then_some" if c.shape == Shape::Bool => {
                     let argv: Vec<Val<'p>> = args.iter().map(|a| self.eval(a, st)).collect();
                     let mut out = Val::default();
                     for a in &argv {
                         match &a.callable {
-                            Some(cl) => out = out.join(&self.invoke(cl, Vec::new(), st, &c.on_true, span)),
+                            Some(cl) => {
+                                out = out.join(&self.invoke(cl, Vec::new(), st, &c.on_true, span))
+                            }
                             None => out = out.join(a),
                         }
                     }
@@ -1554,14 +1864,23 @@ impl<'a, 'p> Interp<'a, 'p> {
             // and arity, except for the standard library's well-known names
             // (`clone`, `iter`, `push`, ...), which follow the std model.
             Ty::Unknown if std_model::kind(name) == Kind::Union => {
-                let all = self.cx.ix.methods_by_name.get(&(name.to_string(), arity)).cloned().unwrap_or_default();
+                let all = self
+                    .cx
+                    .ix
+                    .methods_by_name
+                    .get(&(name.to_string(), arity))
+                    .cloned()
+                    .unwrap_or_default();
                 if all.len() > MAX_NAME_TARGETS {
                     // Too many to be a real candidate set: keep the ones that
                     // can matter (annotated, or reaching a sink).
                     all.into_iter()
                         .filter(|&f| {
                             let s = &self.cx.specs.fns[f];
-                            s.sink.is_some() || s.source.is_some() || s.check.is_some() || s.declassify.is_some()
+                            s.sink.is_some()
+                                || s.source.is_some()
+                                || s.check.is_some()
+                                || s.declassify.is_some()
                                 || !self.cx.summaries[f].effects.is_empty()
                         })
                         .collect()
@@ -1572,7 +1891,13 @@ impl<'a, 'p> Interp<'a, 'p> {
             _ => Vec::new(),
         };
         // Trait declarations reached through a known impl add nothing but their annotations.
-        let targets: Vec<FnId> = targets.into_iter().filter(|&f| self.cx.ix.fns[f].def.receiver.is_some() || matches!(self.cx.ix.fns[f].owner, Owner::Free)).collect();
+        let targets: Vec<FnId> = targets
+            .into_iter()
+            .filter(|&f| {
+                self.cx.ix.fns[f].def.receiver.is_some()
+                    || matches!(self.cx.ix.fns[f].owner, Owner::Free)
+            })
+            .collect();
         if !targets.is_empty() {
             let targets = self.with_trait_decls(targets, &rv.ty, name);
             let mut all = Vec::with_capacity(vals.len() + 1);
@@ -1584,7 +1909,9 @@ impl<'a, 'p> Interp<'a, 'p> {
         }
         if let Ty::Ext(p, _) = &rv.ty {
             let full = format!("{p}::{name}");
-            if self.cx.specs.ext_sinks.contains_key(&full) || self.cx.specs.ext_sources.contains_key(&full) {
+            if self.cx.specs.ext_sinks.contains_key(&full)
+                || self.cx.specs.ext_sources.contains_key(&full)
+            {
                 let exprs: Vec<Option<&'p Expr>> = args.iter().map(Some).collect();
                 return self.call_external(&full, Some((recv, rv)), vals, &exprs, span, st);
             }
@@ -1597,10 +1924,17 @@ impl<'a, 'p> Interp<'a, 'p> {
         let ix = self.cx.ix;
         let mut extra = Vec::new();
         for &f in &targets {
-            if let Owner::Impl { trait_: Some(t), .. } = ix.fns[f].owner {
+            if let Owner::Impl {
+                trait_: Some(t), ..
+            } = ix.fns[f].owner
+            {
                 if let Some(&d) = ix.traits[t].decls.get(name) {
                     let s = &self.cx.specs.fns[d];
-                    if s.sink.is_some() || s.source.is_some() || s.check.is_some() || s.declassify.is_some() {
+                    if s.sink.is_some()
+                        || s.source.is_some()
+                        || s.check.is_some()
+                        || s.declassify.is_some()
+                    {
                         extra.push(d);
                     }
                 }
@@ -1614,7 +1948,15 @@ impl<'a, 'p> Interp<'a, 'p> {
         targets
     }
 
-    fn std_method(&mut self, recv: &'p Expr, rv: Val<'p>, name: &str, vals: Vec<Val<'p>>, span: Span, st: &mut State<'p>) -> Val<'p> {
+    fn std_method(
+        &mut self,
+        recv: &'p Expr,
+        rv: Val<'p>,
+        name: &str,
+        vals: Vec<Val<'p>>,
+        span: Span,
+        st: &mut State<'p>,
+    ) -> Val<'p> {
         let elem = {
             let mut e = rv.data();
             e.ty = rv.ty.elem();
@@ -1627,7 +1969,9 @@ impl<'a, 'p> Interp<'a, 'p> {
             _ => elem.clone(),
         };
         let run = |this: &mut Self, st: &mut State<'p>, extra: &Facts| -> Option<Val<'p>> {
-            closure.as_ref().map(|c| this.invoke(c, vec![first_arg.clone(), elem.clone()], st, extra, span))
+            closure
+                .as_ref()
+                .map(|c| this.invoke(c, vec![first_arg.clone(), elem.clone()], st, extra, span))
         };
         match std_model::kind(name) {
             Kind::Pure => {
@@ -1648,7 +1992,9 @@ impl<'a, 'p> Interp<'a, 'p> {
                 let mut out = rv.data();
                 out.ty = Ty::Iter(Box::new(match (name, &rv.ty) {
                     ("keys", Ty::Ext(_, a)) => a.first().cloned().unwrap_or(Ty::Unknown),
-                    ("values" | "values_mut" | "into_values", Ty::Ext(_, a)) => a.get(1).cloned().unwrap_or(Ty::Unknown),
+                    ("values" | "values_mut" | "into_values", Ty::Ext(_, a)) => {
+                        a.get(1).cloned().unwrap_or(Ty::Unknown)
+                    }
                     _ => rv.ty.elem(),
                 }));
                 out.fields = None;
@@ -1682,7 +2028,10 @@ impl<'a, 'p> Interp<'a, 'p> {
                 out
             }
             Kind::Map => {
-                let mut out = Val { guard: rv.guard.clone(), ..Default::default() };
+                let mut out = Val {
+                    guard: rv.guard.clone(),
+                    ..Default::default()
+                };
                 match run(self, st, &rv.guard) {
                     Some(r) => {
                         out.taint = r.taint.clone();
@@ -1699,7 +2048,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                             out.guard = out.guard.union(&r.guard);
                         }
                     }
-                    None => out = self.combine(&[rv.clone()], span, Ty::Unknown),
+                    None => out = self.combine(std::slice::from_ref(&rv), span, Ty::Unknown),
                 }
                 for v in &vals {
                     if v.callable.is_none() {
@@ -1719,7 +2068,9 @@ impl<'a, 'p> Interp<'a, 'p> {
                     (Ty::Ext(_, a), "get" | "get_mut" | "remove") if a.len() == 2 => a[1].clone(),
                     _ => rv.ty.elem(),
                 };
-                out.ty = if std_model::returns_option(name) && !matches!(rv.ty.ext_name(), Some("Option" | "Result")) {
+                out.ty = if std_model::returns_option(name)
+                    && !matches!(rv.ty.ext_name(), Some("Option" | "Result"))
+                {
                     Ty::Ext(Arc::from("Option"), vec![item])
                 } else {
                     item

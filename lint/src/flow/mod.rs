@@ -32,7 +32,12 @@ pub struct Flows {
     pub rounds: usize,
 }
 
-pub fn analyze(ix: &Index<'_>, specs: &Specs, cats: &CatTable, files: &[crate::parse::SourceFile]) -> Flows {
+pub fn analyze(
+    ix: &Index<'_>,
+    specs: &Specs,
+    cats: &CatTable,
+    files: &[crate::parse::SourceFile],
+) -> Flows {
     let n = ix.fns.len();
     let mut flows = Flows {
         summaries: vec![Summary::default(); n],
@@ -45,10 +50,20 @@ pub fn analyze(ix: &Index<'_>, specs: &Specs, cats: &CatTable, files: &[crate::p
     while !dirty.is_empty() && flows.rounds < MAX_ROUNDS {
         flows.rounds += 1;
         if std::env::var_os("DATAGATE_SLOW").is_some() {
-            eprintln!("datagate: round {} analyses {} functions", flows.rounds, dirty.len());
+            eprintln!(
+                "datagate: round {} analyses {} functions",
+                flows.rounds,
+                dirty.len()
+            );
         }
         let results: Vec<(FnId, FnResult)> = {
-            let cx = Ctx { ix, specs, cats, summaries: &flows.summaries, files };
+            let cx = Ctx {
+                ix,
+                specs,
+                cats,
+                summaries: &flows.summaries,
+                files,
+            };
             let slow = std::env::var_os("DATAGATE_SLOW").is_some();
             dirty
                 .par_iter()
@@ -78,7 +93,10 @@ pub fn analyze(ix: &Index<'_>, specs: &Specs, cats: &CatTable, files: &[crate::p
         for f in changed {
             next.extend(callers[f].iter().copied());
         }
-        dirty = next.into_iter().filter(|&f| ix.fns[f].def.body.is_some()).collect();
+        dirty = next
+            .into_iter()
+            .filter(|&f| ix.fns[f].def.body.is_some())
+            .collect();
     }
     flows
 }

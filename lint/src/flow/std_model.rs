@@ -38,63 +38,270 @@ const TABLE: &[(Kind, &[&str])] = &[
     (
         Kind::Pure,
         &[
-            "len", "is_empty", "contains", "contains_key", "starts_with", "ends_with", "eq", "ne", "cmp",
-            "partial_cmp", "lt", "le", "gt", "ge", "is_some", "is_none", "is_ok", "is_err", "is_some_and",
-            "is_none_or", "is_ok_and", "is_err_and", "count", "capacity", "hash", "any", "all", "position",
-            "is_ascii", "is_char_boundary", "is_finite", "is_nan", "type_id", "matches", "size_of",
-            "size_of_val", "drop", "is_alphabetic", "is_numeric", "is_alphanumeric", "is_whitespace",
-            "is_digit", "eq_ignore_ascii_case", "is_sorted", "is_subset", "is_superset", "is_disjoint",
-            "binary_search", "rposition", "len_utf8", "is_dir", "is_file", "exists",
+            "len",
+            "is_empty",
+            "contains",
+            "contains_key",
+            "starts_with",
+            "ends_with",
+            "eq",
+            "ne",
+            "cmp",
+            "partial_cmp",
+            "lt",
+            "le",
+            "gt",
+            "ge",
+            "is_some",
+            "is_none",
+            "is_ok",
+            "is_err",
+            "is_some_and",
+            "is_none_or",
+            "is_ok_and",
+            "is_err_and",
+            "count",
+            "capacity",
+            "hash",
+            "any",
+            "all",
+            "position",
+            "is_ascii",
+            "is_char_boundary",
+            "is_finite",
+            "is_nan",
+            "type_id",
+            "matches",
+            "size_of",
+            "size_of_val",
+            "drop",
+            "is_alphabetic",
+            "is_numeric",
+            "is_alphanumeric",
+            "is_whitespace",
+            "is_digit",
+            "eq_ignore_ascii_case",
+            "is_sorted",
+            "is_subset",
+            "is_superset",
+            "is_disjoint",
+            "binary_search",
+            "rposition",
+            "len_utf8",
+            "is_dir",
+            "is_file",
+            "exists",
         ],
     ),
     (
         Kind::Absorb,
         &[
-            "push", "push_str", "push_back", "push_front", "insert", "extend", "extend_from_slice", "append",
-            "write", "write_str", "write_all", "write_fmt", "set", "get_or_insert", "get_or_insert_with",
-            "or_insert", "or_insert_with", "or_default", "entry",
+            "push",
+            "push_str",
+            "push_back",
+            "push_front",
+            "insert",
+            "extend",
+            "extend_from_slice",
+            "append",
+            "write",
+            "write_str",
+            "write_all",
+            "write_fmt",
+            "set",
+            "get_or_insert",
+            "get_or_insert_with",
+            "or_insert",
+            "or_insert_with",
+            "or_default",
+            "entry",
         ],
     ),
     (
         Kind::Iter,
         &[
-            "iter", "iter_mut", "into_iter", "drain", "chars", "char_indices", "bytes", "lines", "split",
-            "split_whitespace", "splitn", "rsplit", "windows", "chunks", "chunks_exact", "keys", "values",
-            "values_mut", "into_values", "into_keys", "split_terminator", "matches_iter",
+            "iter",
+            "iter_mut",
+            "into_iter",
+            "drain",
+            "chars",
+            "char_indices",
+            "bytes",
+            "lines",
+            "split",
+            "split_whitespace",
+            "splitn",
+            "rsplit",
+            "windows",
+            "chunks",
+            "chunks_exact",
+            "keys",
+            "values",
+            "values_mut",
+            "into_values",
+            "into_keys",
+            "split_terminator",
+            "matches_iter",
         ],
     ),
     (
         Kind::Keep,
         &[
-            "clone", "cloned", "copied", "to_owned", "as_ref", "as_mut", "borrow", "borrow_mut", "by_ref", "rev",
-            "skip", "take", "step_by", "peekable", "fuse", "as_slice", "as_mut_slice", "as_deref", "as_deref_mut",
-            "deref", "deref_mut", "lock", "read", "into_inner", "get_ref", "get_mut_ref", "sorted", "chain",
-            "cycle", "dedup", "sort", "sort_unstable", "sort_by", "sort_by_key", "reverse", "truncate", "retain",
-            "await_result", "into", "try_into", "from", "as_bytes", "as_path", "to_path_buf", "into_bytes",
-            "map_err", "or", "or_else", "ok_or", "ok_or_else", "context", "with_context", "zip", "enumerate",
-            "flatten", "unzip",
+            "clone",
+            "cloned",
+            "copied",
+            "to_owned",
+            "as_ref",
+            "as_mut",
+            "borrow",
+            "borrow_mut",
+            "by_ref",
+            "rev",
+            "skip",
+            "take",
+            "step_by",
+            "peekable",
+            "fuse",
+            "as_slice",
+            "as_mut_slice",
+            "as_deref",
+            "as_deref_mut",
+            "deref",
+            "deref_mut",
+            "lock",
+            "read",
+            "into_inner",
+            "get_ref",
+            "get_mut_ref",
+            "sorted",
+            "chain",
+            "cycle",
+            "dedup",
+            "sort",
+            "sort_unstable",
+            "sort_by",
+            "sort_by_key",
+            "reverse",
+            "truncate",
+            "retain",
+            "await_result",
+            "into",
+            "try_into",
+            "from",
+            "as_bytes",
+            "as_path",
+            "to_path_buf",
+            "into_bytes",
+            "map_err",
+            "or",
+            "or_else",
+            "ok_or",
+            "ok_or_else",
+            "context",
+            "with_context",
+            "zip",
+            "enumerate",
+            "flatten",
+            "unzip",
         ],
     ),
-    (Kind::Filter, &["filter", "take_while", "skip_while", "find", "inspect"]),
-    (Kind::Map, &["map", "filter_map", "flat_map", "and_then", "map_or_else", "map_or", "then", "find_map", "map_while", "scan", "fold", "reduce", "try_fold", "sum", "product"]),
+    (
+        Kind::Filter,
+        &["filter", "take_while", "skip_while", "find", "inspect"],
+    ),
+    (
+        Kind::Map,
+        &[
+            "map",
+            "filter_map",
+            "flat_map",
+            "and_then",
+            "map_or_else",
+            "map_or",
+            "then",
+            "find_map",
+            "map_while",
+            "scan",
+            "fold",
+            "reduce",
+            "try_fold",
+            "sum",
+            "product",
+        ],
+    ),
     (Kind::ForEach, &["for_each", "try_for_each"]),
     (
         Kind::Elem,
         &[
-            "next", "next_back", "first", "last", "get", "get_mut", "nth", "pop", "pop_front", "pop_back", "min",
-            "max", "min_by_key", "max_by_key", "min_by", "max_by", "unwrap", "expect", "unwrap_or",
-            "unwrap_or_default", "unwrap_or_else", "unwrap_unchecked", "remove", "swap_remove", "ok", "err",
-            "take_value", "single", "first_mut", "last_mut", "front", "back",
+            "next",
+            "next_back",
+            "first",
+            "last",
+            "get",
+            "get_mut",
+            "nth",
+            "pop",
+            "pop_front",
+            "pop_back",
+            "min",
+            "max",
+            "min_by_key",
+            "max_by_key",
+            "min_by",
+            "max_by",
+            "unwrap",
+            "expect",
+            "unwrap_or",
+            "unwrap_or_default",
+            "unwrap_or_else",
+            "unwrap_unchecked",
+            "remove",
+            "swap_remove",
+            "ok",
+            "err",
+            "take_value",
+            "single",
+            "first_mut",
+            "last_mut",
+            "front",
+            "back",
         ],
     ),
-    (Kind::Collect, &["collect", "to_vec", "into_boxed_slice", "into_vec", "collect_vec"]),
+    (
+        Kind::Collect,
+        &[
+            "collect",
+            "to_vec",
+            "into_boxed_slice",
+            "into_vec",
+            "collect_vec",
+        ],
+    ),
     (
         Kind::Text,
         &[
-            "to_string", "to_lowercase", "to_uppercase", "to_ascii_lowercase", "to_ascii_uppercase", "trim",
-            "trim_start", "trim_end", "trim_matches", "join", "concat", "as_str", "into_string",
-            "to_string_lossy", "repeat", "display", "format", "strip_prefix", "strip_suffix", "replacen",
-            "escape_default", "to_str",
+            "to_string",
+            "to_lowercase",
+            "to_uppercase",
+            "to_ascii_lowercase",
+            "to_ascii_uppercase",
+            "trim",
+            "trim_start",
+            "trim_end",
+            "trim_matches",
+            "join",
+            "concat",
+            "as_str",
+            "into_string",
+            "to_string_lossy",
+            "repeat",
+            "display",
+            "format",
+            "strip_prefix",
+            "strip_suffix",
+            "replacen",
+            "escape_default",
+            "to_str",
         ],
     ),
 ];
@@ -111,36 +318,78 @@ pub fn kind(name: &str) -> Kind {
 /// argument unchanged as far as data and type go.
 pub fn is_wrapper(path: &str) -> bool {
     let last = path.rsplit("::").next().unwrap_or(path);
-    matches!(last, "Some" | "Ok" | "Err" | "Ready" | "Poll" | "Wrapping" | "Reverse")
-        || matches!(
-            path.rsplit("::").take(2).collect::<Vec<_>>().as_slice(),
-            ["new", "Box" | "Rc" | "Arc" | "RefCell" | "Cell" | "Mutex" | "RwLock" | "Cow" | "Pin"]
-        )
+    matches!(
+        last,
+        "Some" | "Ok" | "Err" | "Ready" | "Poll" | "Wrapping" | "Reverse"
+    ) || matches!(
+        path.rsplit("::").take(2).collect::<Vec<_>>().as_slice(),
+        [
+            "new",
+            "Box" | "Rc" | "Arc" | "RefCell" | "Cell" | "Mutex" | "RwLock" | "Cow" | "Pin"
+        ]
+    )
 }
 
 /// External associated functions that construct a value of their type
 /// (`Vec::new()`, `HashMap::default()`): typed, carrying only their arguments.
 pub fn is_constructor(last: &str) -> bool {
-    matches!(last, "new" | "default" | "with_capacity" | "from" | "from_iter" | "builder" | "empty")
+    matches!(
+        last,
+        "new" | "default" | "with_capacity" | "from" | "from_iter" | "builder" | "empty"
+    )
 }
 
 /// Element methods that return an `Option` of the element.
 pub fn returns_option(name: &str) -> bool {
     matches!(
         name,
-        "next" | "next_back" | "first" | "last" | "get" | "get_mut" | "nth" | "pop" | "pop_front" | "pop_back" | "min"
-            | "max" | "min_by_key" | "max_by_key" | "min_by" | "max_by" | "first_mut" | "last_mut" | "front" | "back"
+        "next"
+            | "next_back"
+            | "first"
+            | "last"
+            | "get"
+            | "get_mut"
+            | "nth"
+            | "pop"
+            | "pop_front"
+            | "pop_back"
+            | "min"
+            | "max"
+            | "min_by_key"
+            | "max_by_key"
+            | "min_by"
+            | "max_by"
+            | "first_mut"
+            | "last_mut"
+            | "front"
+            | "back"
     )
 }
 
 /// Macros whose value is a predicate: it carries no data (like `==`).
 pub fn pure_macro(name: &str) -> bool {
-    matches!(name, "matches" | "cfg" | "stringify" | "concat" | "line" | "column" | "file" | "env" | "option_env" | "include_str" | "include_bytes")
+    matches!(
+        name,
+        "matches"
+            | "cfg"
+            | "stringify"
+            | "concat"
+            | "line"
+            | "column"
+            | "file"
+            | "env"
+            | "option_env"
+            | "include_str"
+            | "include_bytes"
+    )
 }
 
 /// Functions that never return.
 pub fn diverges(path: &str) -> bool {
-    matches!(path, "std::process::exit" | "process::exit" | "exit" | "std::process::abort" | "abort")
+    matches!(
+        path,
+        "std::process::exit" | "process::exit" | "exit" | "std::process::abort" | "abort"
+    )
 }
 
 #[cfg(test)]

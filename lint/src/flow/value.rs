@@ -64,7 +64,11 @@ impl Trace {
                 return self.clone();
             }
         }
-        Trace(Some(Arc::new(Node { hop, prev: self.clone(), len: self.len() + 1 })))
+        Trace(Some(Arc::new(Node {
+            hop,
+            prev: self.clone(),
+            len: self.len() + 1,
+        })))
     }
 
     /// Oldest first.
@@ -136,14 +140,20 @@ impl Taint {
     /// field paths collapse to their parameter used whole (which stands for
     /// more data, so nothing is lost, only precision).
     pub fn bound(&mut self) {
-        let params = self.0.iter().filter(|(l, _)| matches!(l, Label::Param(..))).count();
+        let params = self
+            .0
+            .iter()
+            .filter(|(l, _)| matches!(l, Label::Param(..)))
+            .count();
         if params <= MAX_PARAM_LABELS {
             return;
         }
         let mut out: Vec<(Label, Trace)> = Vec::with_capacity(self.0.len());
         for (l, t) in self.0.drain(..) {
             let l = match l {
-                Label::Param(i, p) if !p.is_empty() => Label::Param(i, Rc::from(vec![Arc::<str>::from(WHOLE)])),
+                Label::Param(i, p) if !p.is_empty() => {
+                    Label::Param(i, Rc::from(vec![Arc::<str>::from(WHOLE)]))
+                }
                 other => other,
             };
             match out.iter_mut().find(|(x, _)| *x == l) {
@@ -165,7 +175,12 @@ impl Taint {
 
     /// Append a hop to every trace.
     pub fn hop(&self, hop: &HopRef) -> Taint {
-        Taint(self.0.iter().map(|(l, t)| (l.clone(), t.push(hop.clone()))).collect())
+        Taint(
+            self.0
+                .iter()
+                .map(|(l, t)| (l.clone(), t.push(hop.clone())))
+                .collect(),
+        )
     }
 
     pub fn same_labels(&self, o: &Taint) -> bool {
@@ -200,7 +215,13 @@ impl Facts {
     }
 
     pub fn intersect(&self, o: &Facts) -> Facts {
-        Facts(self.0.iter().copied().filter(|g| o.0.binary_search(g).is_ok()).collect())
+        Facts(
+            self.0
+                .iter()
+                .copied()
+                .filter(|g| o.0.binary_search(g).is_ok())
+                .collect(),
+        )
     }
 }
 
@@ -216,15 +237,31 @@ pub struct Cond {
 
 impl Cond {
     pub fn yes(g: &Facts, shape: Shape) -> Cond {
-        Cond { shape, on_true: g.clone(), on_false: Facts::default() }
+        Cond {
+            shape,
+            on_true: g.clone(),
+            on_false: Facts::default(),
+        }
     }
     pub fn not(&self) -> Cond {
-        Cond { shape: self.shape, on_true: self.on_false.clone(), on_false: self.on_true.clone() }
+        Cond {
+            shape: self.shape,
+            on_true: self.on_false.clone(),
+            on_false: self.on_true.clone(),
+        }
     }
     pub fn and(a: Option<&Cond>, b: Option<&Cond>) -> Option<Cond> {
-        let (t1, f1) = a.map_or((Facts::default(), Facts::default()), |c| (c.on_true.clone(), c.on_false.clone()));
-        let (t2, f2) = b.map_or((Facts::default(), Facts::default()), |c| (c.on_true.clone(), c.on_false.clone()));
-        let c = Cond { shape: Shape::Bool, on_true: t1.union(&t2), on_false: f1.intersect(&f2) };
+        let (t1, f1) = a.map_or((Facts::default(), Facts::default()), |c| {
+            (c.on_true.clone(), c.on_false.clone())
+        });
+        let (t2, f2) = b.map_or((Facts::default(), Facts::default()), |c| {
+            (c.on_true.clone(), c.on_false.clone())
+        });
+        let c = Cond {
+            shape: Shape::Bool,
+            on_true: t1.union(&t2),
+            on_false: f1.intersect(&f2),
+        };
         (!c.on_true.is_empty() || !c.on_false.is_empty()).then_some(c)
     }
     pub fn or(a: Option<&Cond>, b: Option<&Cond>) -> Option<Cond> {
@@ -232,7 +269,11 @@ impl Cond {
     }
     pub fn join(a: &Cond, b: &Cond) -> Option<Cond> {
         let c = Cond {
-            shape: if a.shape == b.shape { a.shape } else { Shape::Bool },
+            shape: if a.shape == b.shape {
+                a.shape
+            } else {
+                Shape::Bool
+            },
             on_true: a.on_true.intersect(&b.on_true),
             on_false: a.on_false.intersect(&b.on_false),
         };
@@ -260,24 +301,28 @@ pub struct Val<'a> {
     pub guard: Facts,
 }
 
-impl Default for Ty {
-    fn default() -> Self {
-        Ty::Unknown
-    }
-}
-
 impl<'a> Val<'a> {
     pub fn typed(ty: Ty) -> Self {
-        Val { ty, ..Default::default() }
+        Val {
+            ty,
+            ..Default::default()
+        }
     }
 
     pub fn with_cond(c: Cond) -> Self {
-        Val { cond: Some(Rc::new(c)), ..Default::default() }
+        Val {
+            cond: Some(Rc::new(c)),
+            ..Default::default()
+        }
     }
 
     /// Carries any data of its own (ignoring what its type implies).
     pub fn has_labels(&self) -> bool {
-        !self.taint.is_empty() || self.fields.as_ref().is_some_and(|f| f.values().any(Val::has_labels))
+        !self.taint.is_empty()
+            || self
+                .fields
+                .as_ref()
+                .is_some_and(|f| f.values().any(Val::has_labels))
     }
 
     /// Merge two values that may both flow here (a join, or a combination
@@ -321,7 +366,11 @@ impl<'a> Val<'a> {
         Val {
             taint,
             fields,
-            ty: if self.ty.is_known() { self.ty.clone() } else { o.ty.clone() },
+            ty: if self.ty.is_known() {
+                self.ty.clone()
+            } else {
+                o.ty.clone()
+            },
             cond,
             callable: self.callable.clone().or_else(|| o.callable.clone()),
             guard,
@@ -334,7 +383,9 @@ impl<'a> Val<'a> {
         'a: 'b,
     {
         let mut it = vals.into_iter();
-        let Some(first) = it.next() else { return Val::default() };
+        let Some(first) = it.next() else {
+            return Val::default();
+        };
         it.fold(first.clone(), |acc, v| acc.join(v))
     }
 
@@ -351,7 +402,14 @@ impl<'a> Val<'a> {
 
     /// Same data, no longer the same object: drops consent meaning and callables.
     pub fn data(&self) -> Val<'a> {
-        Val { taint: self.taint.clone(), fields: self.fields.clone(), ty: self.ty.clone(), cond: None, callable: None, guard: self.guard.clone() }
+        Val {
+            taint: self.taint.clone(),
+            fields: self.fields.clone(),
+            ty: self.ty.clone(),
+            cond: None,
+            callable: None,
+            guard: self.guard.clone(),
+        }
     }
 }
 
@@ -383,7 +441,12 @@ impl SumLabel {
 impl SumVal {
     pub fn from_val(v: &Val<'_>, depth: u32) -> SumVal {
         let mut s = SumVal {
-            taint: v.taint.0.iter().map(|(l, t)| (SumLabel::from_label(l), t.hops())).collect(),
+            taint: v
+                .taint
+                .0
+                .iter()
+                .map(|(l, t)| (SumLabel::from_label(l), t.hops()))
+                .collect(),
             fields: Vec::new(),
             guard: v.guard.clone(),
         };
@@ -428,7 +491,13 @@ pub struct Effect {
 
 impl Effect {
     pub fn key(&self) -> (u8, Vec<Arc<str>>, crate::cats::CatSet, Arc<str>, Facts) {
-        (self.param.0, self.param.1.clone(), self.exclude, self.sink.name.clone(), self.facts.clone())
+        (
+            self.param.0,
+            self.param.1.clone(),
+            self.exclude,
+            self.sink.name.clone(),
+            self.facts.clone(),
+        )
     }
 }
 
@@ -449,8 +518,16 @@ impl Summary {
         self.ret.key() == o.ret.key()
             && self.ret_cond == o.ret_cond
             && self.effects.len() == o.effects.len()
-            && self.effects.iter().zip(&o.effects).all(|(a, b)| a.key() == b.key())
+            && self
+                .effects
+                .iter()
+                .zip(&o.effects)
+                .all(|(a, b)| a.key() == b.key())
             && self.writes.len() == o.writes.len()
-            && self.writes.iter().zip(&o.writes).all(|(a, b)| a.0 == b.0 && a.1.key() == b.1.key())
+            && self
+                .writes
+                .iter()
+                .zip(&o.writes)
+                .all(|(a, b)| a.0 == b.0 && a.1.key() == b.1.key())
     }
 }
