@@ -832,10 +832,16 @@ impl<'p> Index<'p> {
 
     /// The field definition of a type (struct or enum variant).
     pub fn field(&self, a: AdtId, variant: Option<&str>, name: &str) -> Option<&'p FieldDef> {
-        self.adts[a]
-            .fields(variant)
-            .into_iter()
-            .find(|f| f.name == name)
+        // Hot: no allocation, unlike `Adt::fields`.
+        match self.adts[a].kind {
+            AdtKind::Struct(s) => s.fields.iter().find(|f| f.name == name),
+            AdtKind::Enum(e) => e
+                .variants
+                .iter()
+                .filter(|v| variant.is_none_or(|n| v.name == n))
+                .flat_map(|v| v.fields.iter())
+                .find(|f| f.name == name),
+        }
     }
 
     /// The resolved type of a field of a type.

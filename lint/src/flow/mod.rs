@@ -21,6 +21,8 @@ use value::Summary;
 /// Rounds of re-analysis of one recursive component before its fixpoint is
 /// declared reached.
 pub const MAX_ROUNDS: usize = 16;
+/// Analyses of one function after which its changes stop propagating.
+pub const MAX_TIMES: u32 = 6;
 /// Bottom-up passes over the whole call graph (a new pass is needed only
 /// when re-analysis discovered calls the previous pass did not know).
 pub const MAX_PASSES: usize = 4;
@@ -70,7 +72,11 @@ fn run_batch(
         for e in &r.edges {
             callers[e.callee].insert(f);
         }
-        if !r.summary.same(&flows.summaries[f]) {
+        flows.times[f] += 1;
+        // Label sets are bounded (paths collapse past a size), which can make
+        // a summary flip between two shapes; past a few analyses a function's
+        // changes stop propagating, which bounds the work.
+        if !r.summary.same(&flows.summaries[f]) && flows.times[f] <= MAX_TIMES {
             changed.push(f);
         }
         flows.summaries[f] = r.summary;
@@ -87,10 +93,10 @@ fn run_batch(
 /// The height of each function in the condensation of the call graph:
 /// 0 for functions that call nothing (outside their own recursive
 /// component), else one more than their highest callee's component.
-fn levels(n: usize, edges: &[Vec<Edge>]) -> Vec<usize> {
+fn levels(n: usize, edges: &[Vec<FnId>]) -> Vec<usize> {
     // Kosaraju, iteratively: finish order on the graph, then components on
     // the transpose in reverse finish order (sources of the graph first).
-    let succ = |f: usize| edges[f].iter().map(|e| e.callee);
+    let succ = |f: usize| edges[f].iter().copied();
     let mut seen = vec![false; n];
     let mut order = Vec::with_capacity(n);
     for root in 0..n {
@@ -101,11 +107,11 @@ fn levels(n: usize, edges: &[Vec<Edge>]) -> Vec<usize> {
         let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
         while let Some((f, i)) = stack.pop() {
             match edges[f].get(i) {
-                Some(e) => {
+                Some(&g) => {
                     stack.push((f, i + 1));
-                    if !seen[e.callee] {
-                        seen[e.callee] = true;
-                        stack.push((e.callee, 0));
+                    if !seen[g] {
+                        seen[g] = true;
+                        stack.push((g, 0));
                     }
                 }
                 None => order.push(f),
@@ -165,6 +171,8 @@ pub struct Flows {
     /// Per function: the calls it makes.
     pub edges: Vec<Vec<Edge>>,
     pub rounds: usize,
+    /// How many times each function was analysed.
+    pub times: Vec<u32>,
 }
 
 pub fn analyze(
@@ -179,19 +187,40 @@ pub fn analyze(
         candidates: vec![Vec::new(); n],
         edges: vec![Vec::new(); n],
         rounds: 0,
+        times: vec![0; n],
     };
     let mut callers: Vec<BTreeSet<FnId>> = vec![BTreeSet::new(); n];
     let with_body: Vec<bool> = (0..n).map(|f| ix.fns[f].def.body.is_some()).collect();
-    // Round one: everything, in parallel, to find the call graph.
-    let all: Vec<FnId> = (0..n).filter(|&f| with_body[f]).collect();
-    let mut pending = run_batch(ix, specs, cats, files, &all, &mut flows, &mut callers);
+    // Pass one: bottom-up over a call graph read off the syntax (calls by
+    // path, methods by name), each level in parallel, so most functions see
+    // their callees' summaries the first time they are analysed.
+    let guess = syntactic_calls(ix);
+    let level = levels(n, &guess);
+    let mut pending = BTreeSet::new();
+    for l in 0..=level.iter().copied().max().unwrap_or(0) {
+        let batch: Vec<FnId> = (0..n).filter(|&f| level[f] == l && with_body[f]).collect();
+        if batch.is_empty() {
+            continue;
+        }
+        for f in &batch {
+            pending.remove(f);
+        }
+        let more = run_batch(ix, specs, cats, files, &batch, &mut flows, &mut callers);
+        // Callers not analysed yet will see the new summaries anyway.
+        pending.extend(more.into_iter().filter(|&g| level[g] <= l));
+    }
     // Then bottom-up over the call graph's strongly connected components, so
     // a function is analysed again once its callees are final (once per
     // pass, or until stable within a recursive component).
     let mut passes = 0;
     while !pending.is_empty() && passes < MAX_PASSES && flows.rounds < MAX_ROUNDS * 4 {
         passes += 1;
-        let level = levels(n, &flows.edges);
+        let real: Vec<Vec<FnId>> = flows
+            .edges
+            .iter()
+            .map(|es| es.iter().map(|e| e.callee).collect())
+            .collect();
+        let level = levels(n, &real);
         let max_level = level.iter().copied().max().unwrap_or(0);
         for l in 0..=max_level {
             let mut rounds_here = 0;
@@ -216,4 +245,135 @@ pub fn analyze(
         pending.retain(|&f| with_body[f]);
     }
     flows
+}
+
+/// The calls a function's body makes, as far as the syntax tells: paths that
+/// resolve to workspace functions, and methods by name and arity (not the
+/// standard library's well-known names). Only used to order the first pass.
+fn syntactic_calls(ix: &Index<'_>) -> Vec<Vec<FnId>> {
+    use crate::ir::{Block, Expr, Stmt};
+    fn walk_block<'a>(b: &'a Block, out: &mut Vec<&'a Expr>) {
+        for s in &b.stmts {
+            match s {
+                Stmt::Let { init, els, .. } => {
+                    if let Some(e) = init {
+                        walk(e, out);
+                    }
+                    if let Some(b) = els {
+                        walk_block(b, out);
+                    }
+                }
+                Stmt::Expr(e) => walk(e, out),
+            }
+        }
+    }
+    fn walk<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
+        match e {
+            Expr::Call { callee, args, .. } => {
+                out.push(e);
+                walk(callee, out);
+                args.iter().for_each(|a| walk(a, out));
+            }
+            Expr::Method { recv, args, .. } => {
+                out.push(e);
+                walk(recv, out);
+                args.iter().for_each(|a| walk(a, out));
+            }
+            Expr::Lit(_) | Expr::Path { .. } | Expr::Continue { .. } => {}
+            Expr::Field { base, .. } | Expr::Not(base) | Expr::Pass(base) | Expr::Await(base) => {
+                walk(base, out)
+            }
+            Expr::Cast { expr, .. } | Expr::Try { expr, .. } | Expr::Let { expr, .. } => {
+                walk(expr, out)
+            }
+            Expr::Index { base, index } => {
+                walk(base, out);
+                walk(index, out);
+            }
+            Expr::Binary { lhs, rhs, .. } | Expr::Assign { lhs, rhs, .. } => {
+                walk(lhs, out);
+                walk(rhs, out);
+            }
+            Expr::If { cond, then, els } => {
+                walk(cond, out);
+                walk_block(then, out);
+                if let Some(e) = els {
+                    walk(e, out);
+                }
+            }
+            Expr::Match { scrut, arms } => {
+                walk(scrut, out);
+                for a in arms {
+                    if let Some(g) = &a.guard {
+                        walk(g, out);
+                    }
+                    walk(&a.body, out);
+                }
+            }
+            Expr::Block(b) | Expr::Loop { body: b, .. } => walk_block(b, out),
+            Expr::While { cond, body, .. } => {
+                walk(cond, out);
+                walk_block(body, out);
+            }
+            Expr::For { iter, body, .. } => {
+                walk(iter, out);
+                walk_block(body, out);
+            }
+            Expr::Break { value, .. } | Expr::Return { value, .. } => {
+                if let Some(v) = value {
+                    walk(v, out);
+                }
+            }
+            Expr::Closure { body, .. } => walk(body, out),
+            Expr::Struct { fields, rest, .. } => {
+                fields.iter().for_each(|(_, f)| walk(f, out));
+                if let Some(r) = rest {
+                    walk(r, out);
+                }
+            }
+            Expr::Macro { args, .. }
+            | Expr::Tuple(args)
+            | Expr::Array(args)
+            | Expr::Opaque(args)
+            | Expr::Diverge(args) => args.iter().for_each(|a| walk(a, out)),
+        }
+    }
+    (0..ix.fns.len())
+        .into_par_iter()
+        .map(|f| {
+            let info = &ix.fns[f];
+            let Some(body) = &info.def.body else {
+                return Vec::new();
+            };
+            let mut calls = Vec::new();
+            walk_block(body, &mut calls);
+            let mut out = Vec::new();
+            for c in calls {
+                match c {
+                    Expr::Call { callee, .. } => {
+                        if let Expr::Path { segs, .. } = &**callee {
+                            match ix.resolve_path(info.module, segs, info.self_ty.as_ref()) {
+                                crate::index::Res::Fn(g) => out.push(g),
+                                crate::index::Res::Fns(gs) => out.extend(gs),
+                                _ => {}
+                            }
+                        }
+                    }
+                    Expr::Method { name, args, .. }
+                        if std_model::kind(name) == std_model::Kind::Union =>
+                    {
+                        if let Some(gs) = ix.methods_by_name.get(&(name.clone(), args.len() + 1)) {
+                            if gs.len() <= 16 {
+                                out.extend(gs.iter().copied());
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            out.sort_unstable();
+            out.dedup();
+            out
+        })
+        .collect()
 }
