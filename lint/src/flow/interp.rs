@@ -443,7 +443,17 @@ impl<'a, 'p> Interp<'a, 'p> {
 
     fn project(&self, v: &Val<'p>, field: &str, variant: Option<&str>, at: Span) -> Val<'p> {
         if let Some(f) = v.fields.as_ref().and_then(|m| m.get(field)) {
-            return f.clone();
+            // The field's own value, plus whatever the whole value carries by
+            // flow (a source's return built as a struct literal).
+            if v.taint.is_empty() {
+                return f.clone();
+            }
+            let mut out = f.clone();
+            let mut base = v.clone();
+            base.fields = None;
+            let labels = self.project(&base, field, variant, at).taint;
+            out.taint.union(&labels);
+            return out;
         }
         let mut out = Val {
             guard: v.guard.clone(),
