@@ -371,34 +371,8 @@ impl<'p> Index<'p> {
                     }
                 }
                 Item::Use(entries) => self.modules[m].uses.extend(entries.iter()),
-                Item::Struct(s) => {
-                    let id = self.adts.len();
-                    self.adts.push(Adt {
-                        name: s.name.clone(),
-                        module: m,
-                        path: Self::join(&base, &s.name),
-                        kind: AdtKind::Struct(s),
-                    });
-                    self.modules[m]
-                        .names
-                        .entry(s.name.clone())
-                        .or_default()
-                        .push(Def::Adt(id));
-                }
-                Item::Enum(e) => {
-                    let id = self.adts.len();
-                    self.adts.push(Adt {
-                        name: e.name.clone(),
-                        module: m,
-                        path: Self::join(&base, &e.name),
-                        kind: AdtKind::Enum(e),
-                    });
-                    self.modules[m]
-                        .names
-                        .entry(e.name.clone())
-                        .or_default()
-                        .push(Def::Adt(id));
-                }
+                Item::Struct(st) => self.add_adt(m, &base, &st.name, AdtKind::Struct(st)),
+                Item::Enum(e) => self.add_adt(m, &base, &e.name, AdtKind::Enum(e)),
                 Item::Fn(f) => {
                     let id = self.push_fn(
                         f,
@@ -473,6 +447,21 @@ impl<'p> Index<'p> {
                 }
             }
         }
+    }
+
+    fn add_adt(&mut self, m: ModId, base: &str, name: &str, kind: AdtKind<'p>) {
+        let id = self.adts.len();
+        self.adts.push(Adt {
+            name: name.to_string(),
+            module: m,
+            path: Self::join(base, name),
+            kind,
+        });
+        self.modules[m]
+            .names
+            .entry(name.to_string())
+            .or_default()
+            .push(Def::Adt(id));
     }
 
     #[allow(clippy::too_many_arguments)]

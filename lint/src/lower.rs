@@ -259,20 +259,7 @@ impl Lower {
     fn item(&mut self, item: &syn::Item, out: &mut Vec<Item>) {
         match item {
             syn::Item::Mod(m) => {
-                let path_attr = m
-                    .attrs
-                    .iter()
-                    .find(|a| a.path().is_ident("path"))
-                    .and_then(|a| match &a.meta {
-                        syn::Meta::NameValue(nv) => match &nv.value {
-                            syn::Expr::Lit(syn::ExprLit {
-                                lit: syn::Lit::Str(s),
-                                ..
-                            }) => Some(s.value()),
-                            _ => None,
-                        },
-                        _ => None,
-                    });
+                let path_attr = path_attr(&m.attrs);
                 let allow = self.allows(&m.attrs);
                 let inline = m.content.as_ref().map(|(_, items)| self.items(items, &[]));
                 out.push(Item::Mod(ModDef {
@@ -565,10 +552,7 @@ impl Lower {
             },
             E::Field(f) => Expr::Field {
                 base: self.boxed(&f.base),
-                name: match &f.member {
-                    syn::Member::Named(id) => id.to_string(),
-                    syn::Member::Unnamed(i) => i.index.to_string(),
-                },
+                name: member_name(&f.member),
                 span: sp(&f.member),
             },
             E::Index(i) => Expr::Index {
@@ -718,10 +702,7 @@ impl Lower {
                     .fields
                     .iter()
                     .map(|f| {
-                        let name = match &f.member {
-                            syn::Member::Named(id) => id.to_string(),
-                            syn::Member::Unnamed(i) => i.index.to_string(),
-                        };
+                        let name = member_name(&f.member);
                         (name, self.expr(&f.expr))
                     })
                     .collect(),
@@ -874,10 +855,7 @@ impl Lower {
                     .fields
                     .iter()
                     .map(|f| {
-                        let name = match &f.member {
-                            syn::Member::Named(id) => id.to_string(),
-                            syn::Member::Unnamed(i) => i.index.to_string(),
-                        };
+                        let name = member_name(&f.member);
                         (name, self.pat(&f.pat))
                     })
                     .collect(),
@@ -963,6 +941,31 @@ fn allow(a: attr::AllowAttr, span: Span) -> AllowAttr {
         reason: a.reason,
         span,
     }
+}
+
+/// A struct field's name: its ident, or its index for tuple fields.
+fn member_name(m: &syn::Member) -> String {
+    match m {
+        syn::Member::Named(id) => id.to_string(),
+        syn::Member::Unnamed(i) => i.index.to_string(),
+    }
+}
+
+/// The value of a `#[path = ".."]` attribute.
+pub fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs
+        .iter()
+        .find(|a| a.path().is_ident("path"))
+        .and_then(|a| match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
 }
 
 fn span_from(lo: Span, whole: Span) -> Span {

@@ -360,20 +360,7 @@ fn collect_mods(
         let name = m.ident.to_string();
         let mut path_mod = module.to_vec();
         path_mod.push(name.clone());
-        let path_attr = m
-            .attrs
-            .iter()
-            .find(|a| a.path().is_ident("path"))
-            .and_then(|a| match &a.meta {
-                syn::Meta::NameValue(nv) => match &nv.value {
-                    syn::Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(s),
-                        ..
-                    }) => Some(s.value()),
-                    _ => None,
-                },
-                _ => None,
-            });
+        let path_attr = lower::path_attr(&m.attrs);
         match &m.content {
             Some((_, inner)) => {
                 let sub = match &path_attr {
