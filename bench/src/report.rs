@@ -90,6 +90,12 @@ impl CorpusResult {
         Stats::of(&self.datagate)
     }
 
+    /// Whether both tools have measured runs (not when every workspace
+    /// timed out).
+    pub fn measured(&self) -> bool {
+        !self.floor.is_empty() && !self.datagate.is_empty()
+    }
+
     /// datagate's median wall time over the floor's.
     pub fn ratio(&self) -> f64 {
         ratio(
@@ -172,69 +178,115 @@ pub struct TargetCheck {
     pub met: bool,
 }
 
+/// What a target shows for a corpus that could not be measured.
+const NOT_MEASURED: &str = "not measured: did not finish";
+
 /// Checks the targets of issue 6 against the results.
 pub fn targets(results: &[CorpusResult]) -> Vec<TargetCheck> {
     let mut out = Vec::new();
+    let ratio_check = |what: String, r: &CorpusResult| {
+        if r.measured() {
+            let x = r.ratio();
+            TargetCheck {
+                what,
+                measured: format!("{x:.2}×"),
+                met: x <= MAX_RATIO,
+            }
+        } else {
+            TargetCheck {
+                what,
+                measured: NOT_MEASURED.to_string(),
+                met: false,
+            }
+        }
+    };
     if let Some(real) = results.iter().find(|r| r.kind == Kind::Real) {
-        let r = real.ratio();
-        out.push(TargetCheck {
-            what: format!("datagate ≤ {MAX_RATIO}× the floor on the real corpus"),
-            measured: format!("{r:.2}×"),
-            met: r <= MAX_RATIO,
-        });
+        out.push(ratio_check(
+            format!("datagate ≤ {MAX_RATIO}× the floor on the real corpus"),
+            real,
+        ));
     }
-    let mut generated: Vec<&CorpusResult> = results
-        .iter()
-        .filter(|r| matches!(r.kind, Kind::Generated { .. }))
-        .collect();
-    generated.sort_by_key(|r| r.lines);
+    let generated = generated_by_size(results);
     let at_1m = generated
         .iter()
         .find(|r| matches!(r.kind, Kind::Generated { target_lines } if target_lines == 1_000_000));
     if let Some(big) = at_1m {
-        let r = big.ratio();
-        out.push(TargetCheck {
-            what: format!("datagate ≤ {MAX_RATIO}× the floor at 1M generated lines"),
-            measured: format!("{r:.2}×"),
-            met: r <= MAX_RATIO,
-        });
+        out.push(ratio_check(
+            format!("datagate ≤ {MAX_RATIO}× the floor at 1M generated lines"),
+            big,
+        ));
     }
     if let (Some(small), Some(big)) = (generated.first(), generated.last()) {
-        if small.lines < big.lines {
-            let g = per_line_growth(small, big);
-            out.push(TargetCheck {
-                what: format!(
-                    "datagate's time per line at {} within {MAX_PER_LINE_GROWTH}× of that at {}",
-                    small_name(big),
-                    small_name(small)
-                ),
-                measured: format!("{g:.2}×"),
-                met: g <= MAX_PER_LINE_GROWTH,
+        if generated.len() > 1 {
+            let what = format!(
+                "datagate's time per line at {} within {MAX_PER_LINE_GROWTH}× of that at {}",
+                small_name(big),
+                small_name(small)
+            );
+            out.push(if small.measured() && big.measured() {
+                let g = per_line_growth(small, big);
+                TargetCheck {
+                    what,
+                    measured: format!("{g:.2}×"),
+                    met: g <= MAX_PER_LINE_GROWTH,
+                }
+            } else {
+                TargetCheck {
+                    what,
+                    measured: NOT_MEASURED.to_string(),
+                    met: false,
+                }
             });
         }
     }
     if let Some(big) = at_1m {
-        let rss = big.datagate_stats().rss_bytes;
-        out.push(TargetCheck {
-            what: "datagate's peak memory at 1M lines ≤ 1.5 GB".to_string(),
-            measured: mb(rss),
-            met: rss <= MAX_RSS_BYTES_AT_1M,
+        let what = "datagate's peak memory at 1M lines ≤ 1.5 GB".to_string();
+        out.push(if big.measured() {
+            let rss = big.datagate_stats().rss_bytes;
+            TargetCheck {
+                what,
+                measured: mb(rss),
+                met: rss <= MAX_RSS_BYTES_AT_1M,
+            }
+        } else {
+            TargetCheck {
+                what,
+                measured: NOT_MEASURED.to_string(),
+                met: false,
+            }
         });
     }
     for r in results {
         if let Some(expected) = r.expected_findings {
             out.push(TargetCheck {
                 what: format!("{}: every planted flow found, nothing else", r.name),
-                measured: format!(
-                    "{} findings for {expected} planted flows, {} problems",
-                    r.findings,
-                    r.problems.len()
-                ),
-                met: r.problems.is_empty(),
+                measured: if r.measured() {
+                    format!(
+                        "{} findings for {expected} planted flows, {} problems",
+                        r.findings,
+                        r.problems.len()
+                    )
+                } else {
+                    NOT_MEASURED.to_string()
+                },
+                met: r.measured() && r.problems.is_empty(),
             });
         }
     }
     out
+}
+
+/// The generated corpora, smallest size first.
+fn generated_by_size(results: &[CorpusResult]) -> Vec<&CorpusResult> {
+    let mut generated: Vec<&CorpusResult> = results
+        .iter()
+        .filter(|r| matches!(r.kind, Kind::Generated { .. }))
+        .collect();
+    generated.sort_by_key(|r| match r.kind {
+        Kind::Generated { target_lines } => target_lines,
+        Kind::Real => 0,
+    });
+    generated
 }
 
 fn small_name(r: &CorpusResult) -> String {
@@ -296,6 +348,14 @@ pub fn render(meta: &Meta, results: &[CorpusResult]) -> String {
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     );
     for r in results {
+        if !r.measured() {
+            let _ = writeln!(
+                s,
+                "| {} | {NOT_MEASURED} (see the problems below) | | | | | | | | | | | |",
+                r.name
+            );
+            continue;
+        }
         let f = r.floor_stats();
         let d = r.datagate_stats();
         let findings = match r.expected_findings {
@@ -321,12 +381,8 @@ pub fn render(meta: &Meta, results: &[CorpusResult]) -> String {
     }
     s.push('\n');
 
-    let mut generated: Vec<&CorpusResult> = results
-        .iter()
-        .filter(|r| matches!(r.kind, Kind::Generated { .. }))
-        .collect();
-    generated.sort_by_key(|r| r.lines);
-    if let Some(first) = generated.first() {
+    let generated = generated_by_size(results);
+    if let Some(first) = generated.iter().find(|r| r.measured()) {
         let _ = writeln!(s, "## Scaling of the generated workspace\n");
         let _ = writeln!(
             s,
@@ -341,6 +397,10 @@ pub fn render(meta: &Meta, results: &[CorpusResult]) -> String {
         let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|");
         let base = first.datagate_stats();
         for r in &generated {
+            if !r.measured() {
+                let _ = writeln!(s, "| {} | {NOT_MEASURED} | | | | | | |", small_name(r));
+                continue;
+            }
             let d = r.datagate_stats();
             let f = r.floor_stats();
             let us = |t: f64| ratio(t * 1e6, r.lines as f64);
@@ -373,6 +433,13 @@ pub fn render(meta: &Meta, results: &[CorpusResult]) -> String {
         );
     }
     for r in results {
+        if !r.measured() {
+            let _ = writeln!(s, "- {}: not measured.", r.name);
+            for p in &r.problems {
+                let _ = writeln!(s, "  - **problem:** {p}");
+            }
+            continue;
+        }
         let agree = if r.files == r.datagate_files && r.lines == r.datagate_lines {
             "datagate and the floor read the same files and lines".to_string()
         } else {
@@ -556,5 +623,48 @@ mod tests {
         );
         assert!(md.contains("## Scaling"), "{md}");
         assert!(md.contains("**missed**"), "{md}");
+    }
+
+    #[test]
+    fn a_size_that_did_not_finish_misses_its_targets() {
+        let mut big = result(
+            "generated 1m",
+            Kind::Generated {
+                target_lines: 1_000_000,
+            },
+            0,
+            0.0,
+            0.0,
+            0,
+        );
+        big.floor.clear();
+        big.datagate.clear();
+        big.expected_findings = Some(266);
+        big.problems.push("datagate did not finish".to_string());
+        let small = result(
+            "generated 100k",
+            Kind::Generated {
+                target_lines: 100_000,
+            },
+            100_000,
+            1.0,
+            1.2,
+            50_000,
+        );
+        let results = vec![big, small];
+        let t = targets(&results);
+        assert!(
+            t.iter().filter(|t| t.what.contains("1M")).all(|t| !t.met),
+            "{t:?}"
+        );
+        let growth = t.iter().find(|t| t.what.contains("time per line"));
+        assert!(
+            growth.is_some_and(|g| !g.met && g.what.contains("at 1m within")),
+            "{t:?}"
+        );
+        let md = render(&Meta::default(), &results);
+        assert!(md.contains("| 100k | 100,000 |"), "{md}");
+        assert!(!md.contains("NaN"), "{md}");
+        assert!(md.contains("| 1m | not measured"), "{md}");
     }
 }

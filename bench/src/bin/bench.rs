@@ -492,9 +492,18 @@ fn workspaces(n: usize) -> String {
 }
 
 fn sample_list(items: &[String]) -> String {
-    let mut s = items.iter().take(8).cloned().collect::<Vec<_>>().join("; ");
-    if items.len() > 8 {
-        s.push_str(&format!("; and {} more", items.len() - 8));
+    list(items, 8)
+}
+
+fn list(items: &[String], max: usize) -> String {
+    let mut s = items
+        .iter()
+        .take(max)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ");
+    if items.len() > max {
+        s.push_str(&format!("; and {} more", items.len() - max));
     }
     s
 }
@@ -530,6 +539,7 @@ fn check_datagate(m: &Measurement, floor: &Measurement, result: &mut CorpusResul
     let mut disagree = Vec::new();
     let several = m.runs.len() > 1;
     let mut crashed = Vec::new();
+    let mut parse_errors = Vec::new();
     for (i, run) in m.runs.iter().enumerate() {
         let json: Option<Value> = serde_json::from_str(run.stdout.trim()).ok();
         let with_stderr = || {
@@ -546,7 +556,7 @@ fn check_datagate(m: &Measurement, floor: &Measurement, result: &mut CorpusResul
         match run.code {
             Some(0 | 1) => {}
             // DESIGN §5: the analysis could not complete (e.g. a parse error).
-            Some(2) => incomplete.push(with_stderr()),
+            Some(2) => incomplete.push(short_target(&run.target)),
             _ => crashed.push(with_stderr()),
         }
         let Some(json) = json else {
@@ -577,6 +587,15 @@ fn check_datagate(m: &Measurement, floor: &Measurement, result: &mut CorpusResul
             let text = |k: &str| f.get(k).and_then(Value::as_str).unwrap_or("").to_string();
             let code = text("code");
             *by_code.entry(code.clone()).or_default() += 1;
+            if code == "parse-error" {
+                parse_errors.push(format!(
+                    "{}: {}:{}: {}",
+                    short_target(&run.target),
+                    text("file"),
+                    count(f, "line"),
+                    text("message")
+                ));
+            }
             let file = if several {
                 format!("{}/{}", short_target(&run.target), text("file"))
             } else {
@@ -599,6 +618,11 @@ fn check_datagate(m: &Measurement, floor: &Measurement, result: &mut CorpusResul
             .notes
             .push(format!("datagate's findings: {}", codes.join(", ")));
     }
+    if !parse_errors.is_empty() {
+        result
+            .notes
+            .push(format!("parse-error findings: {}", list(&parse_errors, 40)));
+    }
     if !disagree.is_empty() {
         result.notes.push(format!(
             "datagate and the floor count different files or lines in {}: {}",
@@ -617,7 +641,7 @@ fn check_datagate(m: &Measurement, floor: &Measurement, result: &mut CorpusResul
         let msg = format!(
             "datagate exited with 2 (analysis could not complete) on {}: {}",
             workspaces(incomplete.len()),
-            sample_list(&incomplete)
+            list(&incomplete, 40)
         );
         match result.kind {
             Kind::Real => result.notes.push(msg),
