@@ -89,6 +89,11 @@ pub struct Specs {
     pub adt_cats: Vec<Vec<(CatId, Origin)>>,
     pub ext_sinks: HashMap<String, Arc<SinkSpec>>,
     pub ext_sources: HashMap<String, CatSet>,
+    /// Field names whose meaning is the same in every workspace type that
+    /// has them (same categories, same consent coverage): a representative
+    /// type and whether it is the only one. Used for fields read on values
+    /// of unknown type.
+    pub field_by_name: HashMap<String, (AdtId, bool)>,
     pub problems: Vec<FileProblem>,
 }
 
@@ -387,9 +392,29 @@ impl Specs {
             specs.ext_sources.insert(s.path.clone(), set);
         }
         specs.adt_cats = deep_cats(ix, &specs);
+        specs.field_by_name = field_meanings(ix, &specs);
         specs.problems = cx.problems;
         specs
     }
+}
+
+fn field_meanings(ix: &Index<'_>, specs: &Specs) -> HashMap<String, (AdtId, bool)> {
+    let meaning = |a: AdtId, f: &FieldDef| {
+        let grant = specs.consent_fields.get(&(a, f.name.clone())).and_then(|g| specs.grants.get(*g as usize));
+        (
+            specs.field_cats(f).union(specs.container_cats(a)),
+            grant.map(|g| (g.recipients.clone(), g.purposes.clone(), g.categories)),
+        )
+    };
+    let mut out = HashMap::new();
+    for (name, cands) in &ix.fields_by_name {
+        let Some(&(first, f0)) = cands.first() else { continue };
+        let m0 = meaning(first, f0);
+        if cands.iter().all(|&(a, f)| meaning(a, f) == m0) {
+            out.insert(name.clone(), (first, cands.len() == 1));
+        }
+    }
+    out
 }
 
 /// Every category each type carries when used whole: its container marking,

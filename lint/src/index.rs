@@ -171,6 +171,23 @@ pub enum Res<'p> {
     None,
 }
 
+/// The state of one name resolution: lookups in progress (to cut re-export
+/// cycles), lookups done (so a re-export graph is walked once), and a step
+/// budget that bounds pathological module graphs.
+#[derive(Default)]
+struct Walk<'p> {
+    stack: Vec<(ModId, String, bool)>,
+    memo: HashMap<(ModId, String, bool), Res<'p>>,
+    steps: u32,
+}
+
+impl Walk<'_> {
+    fn exhausted(&mut self) -> bool {
+        self.steps += 1;
+        self.steps > 20_000 || self.stack.len() > 64
+    }
+}
+
 /// Wrapper types that are transparent to the analysis.
 const TRANSPARENT: &[&str] = &[
     "Box",
@@ -257,7 +274,7 @@ impl<'p> Index<'p> {
                     .uses
                     .iter()
                     .filter(|u| u.alias.is_none())
-                    .map(|u| ix.resolve_use(m, &u.path, 0))
+                    .map(|u| ix.resolve_use(m, &u.path))
                     .filter(|r| matches!(r, Res::Mod(_) | Res::Adt(_)))
                     .collect()
             })
@@ -549,20 +566,20 @@ impl<'p> Index<'p> {
 
     /// Resolve a path written in module `m`.
     pub fn resolve_path(&self, m: ModId, segs: &[String], self_ty: Option<&Ty>) -> Res<'p> {
-        self.resolve_path_depth(m, segs, self_ty, 0)
+        self.resolve_path_w(m, segs, self_ty, &mut Walk::default())
     }
 
-    fn resolve_path_depth(
+    fn resolve_path_w(
         &self,
         m: ModId,
         segs: &[String],
         self_ty: Option<&Ty>,
-        depth: u32,
+        w: &mut Walk<'p>,
     ) -> Res<'p> {
         let Some((first, mut rest)) = segs.split_first() else {
             return Res::None;
         };
-        if depth > 24 {
+        if w.exhausted() {
             return Res::None;
         }
         let mut cur = match first.as_str() {
@@ -596,7 +613,7 @@ impl<'p> Index<'p> {
                 }
                 None => return Res::None,
             },
-            name => match self.lookup(m, name, rest.is_empty(), depth) {
+            name => match self.lookup(m, name, rest.is_empty(), w) {
                 Res::None => match self.crate_by_name.get(name) {
                     Some(&root) => Res::Mod(root),
                     None => Res::Ext(name.to_string()),
@@ -607,7 +624,7 @@ impl<'p> Index<'p> {
         for (i, seg) in rest.iter().enumerate() {
             let last = i + 1 == rest.len();
             cur = match cur {
-                Res::Mod(mm) => match self.lookup(mm, seg, last, depth) {
+                Res::Mod(mm) => match self.lookup(mm, seg, last, w) {
                     Res::None => Res::None,
                     r => r,
                 },
@@ -642,19 +659,29 @@ impl<'p> Index<'p> {
     }
 
     /// Look a name up in a module: its items, its imports, its glob imports.
-    fn lookup(&self, m: ModId, name: &str, prefer_value: bool, depth: u32) -> Res<'p> {
+    /// A lookup asked from outside (not part of another) is cached: it is a
+    /// pure function of its question, so the cache cannot depend on which
+    /// thread asked first.
+    fn lookup(&self, m: ModId, name: &str, prefer_value: bool, w: &mut Walk<'p>) -> Res<'p> {
         let key = (m, name.to_string(), prefer_value);
-        if let Some(r) = self
-            .lookup_cache
-            .read()
-            .ok()
-            .and_then(|c| c.get(&key).cloned())
-        {
-            return r;
+        let outer = w.stack.is_empty();
+        if outer {
+            if let Some(r) = self.lookup_cache.read().ok().and_then(|c| c.get(&key).cloned()) {
+                return r;
+            }
         }
-        let r = self.lookup_uncached(m, name, prefer_value, depth, &mut Vec::new());
-        // Results reached at the depth limit may be incomplete: do not keep them.
-        if depth == 0 {
+        if let Some(r) = w.memo.get(&key) {
+            return r.clone();
+        }
+        // A name whose lookup leads back to itself (re-export cycles) is not there.
+        if w.stack.contains(&key) || w.exhausted() {
+            return Res::None;
+        }
+        w.stack.push(key.clone());
+        let r = self.lookup_inner(m, name, prefer_value, w);
+        w.stack.pop();
+        w.memo.insert(key.clone(), r.clone());
+        if outer {
             if let Ok(mut c) = self.lookup_cache.write() {
                 c.insert(key, r.clone());
             }
@@ -662,27 +689,12 @@ impl<'p> Index<'p> {
         r
     }
 
-    fn lookup_uncached(
-        &self,
-        m: ModId,
-        name: &str,
-        prefer_value: bool,
-        depth: u32,
-        visited: &mut Vec<ModId>,
-    ) -> Res<'p> {
-        if depth > 24 || visited.contains(&m) {
-            return Res::None;
-        }
-        visited.push(m);
+    fn lookup_inner(&self, m: ModId, name: &str, prefer_value: bool, w: &mut Walk<'p>) -> Res<'p> {
         if let Some(defs) = self.modules[m].names.get(name) {
             let pick = if prefer_value {
-                defs.iter()
-                    .find(|d| matches!(d, Def::Fn(_)))
-                    .or_else(|| defs.first())
+                defs.iter().find(|d| matches!(d, Def::Fn(_))).or_else(|| defs.first())
             } else {
-                defs.iter()
-                    .find(|d| !matches!(d, Def::Fn(_)))
-                    .or_else(|| defs.first())
+                defs.iter().find(|d| !matches!(d, Def::Fn(_))).or_else(|| defs.first())
             };
             if let Some(d) = pick {
                 return match *d {
@@ -696,7 +708,7 @@ impl<'p> Index<'p> {
         }
         for u in &self.modules[m].uses {
             if u.alias.as_deref() == Some(name) {
-                return self.resolve_use(m, &u.path, depth + 1);
+                return self.resolve_path_w(m, &u.path, None, w);
             }
         }
         let Some(globs) = self.glob_targets.get(m) else {
@@ -704,12 +716,10 @@ impl<'p> Index<'p> {
         };
         for g in globs {
             match g {
-                Res::Mod(g) => {
-                    match self.lookup_uncached(*g, name, prefer_value, depth + 1, visited) {
-                        Res::None => {}
-                        r => return r,
-                    }
-                }
+                Res::Mod(g) => match self.lookup(*g, name, prefer_value, w) {
+                    Res::None => {}
+                    r => return r,
+                },
                 Res::Adt(a) => {
                     if let Res::Variant(a, v) = self.assoc(*a, name) {
                         return Res::Variant(a, v);
@@ -723,11 +733,8 @@ impl<'p> Index<'p> {
 
     /// Resolve a `use` path (2018 rules: relative to the module, an extern
     /// crate, or `crate`/`self`/`super`).
-    fn resolve_use(&self, m: ModId, path: &[String], depth: u32) -> Res<'p> {
-        if depth > 24 {
-            return Res::None;
-        }
-        self.resolve_path_depth(m, path, None, depth)
+    fn resolve_use(&self, m: ModId, path: &[String]) -> Res<'p> {
+        self.resolve_path_w(m, path, None, &mut Walk::default())
     }
 
     // -----------------------------------------------------------------------

@@ -505,33 +505,10 @@ impl<'a, 'p> Interp<'a, 'p> {
             Ty::Unknown => {
                 // A field of a value of unknown type: use the field's meaning
                 // when every workspace type with a field of that name agrees.
-                if let Some(cands) = ix.fields_by_name.get(field) {
-                    let first = cands[0].0;
-                    let agree = |a: AdtId| {
-                        let f0 = ix.field(first, None, field);
-                        let fa = ix.field(a, None, field);
-                        match (f0, fa) {
-                            (Some(x), Some(y)) => {
-                                self.cx.specs.field_cats(x) == self.cx.specs.field_cats(y)
-                                    && self
-                                        .cx
-                                        .specs
-                                        .consent_fields
-                                        .contains_key(&(first, field.to_string()))
-                                        == self
-                                            .cx
-                                            .specs
-                                            .consent_fields
-                                            .contains_key(&(a, field.to_string()))
-                            }
-                            _ => false,
-                        }
-                    };
-                    if cands.iter().all(|(a, _)| agree(*a)) {
-                        self.field_facts(first, None, field, at, &mut out);
-                        if cands.len() == 1 {
-                            out.ty = ix.field_ty(first, None, field, &[]);
-                        }
+                if let Some(&(first, unique)) = self.cx.specs.field_by_name.get(field) {
+                    self.field_facts(first, None, field, at, &mut out);
+                    if unique {
+                        out.ty = ix.field_ty(first, None, field, &[]);
                     }
                 }
             }
