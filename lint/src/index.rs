@@ -666,7 +666,12 @@ impl<'p> Index<'p> {
         let key = (m, name.to_string(), prefer_value);
         let outer = w.stack.is_empty();
         if outer {
-            if let Some(r) = self.lookup_cache.read().ok().and_then(|c| c.get(&key).cloned()) {
+            if let Some(r) = self
+                .lookup_cache
+                .read()
+                .ok()
+                .and_then(|c| c.get(&key).cloned())
+            {
                 return r;
             }
         }
@@ -692,9 +697,13 @@ impl<'p> Index<'p> {
     fn lookup_inner(&self, m: ModId, name: &str, prefer_value: bool, w: &mut Walk<'p>) -> Res<'p> {
         if let Some(defs) = self.modules[m].names.get(name) {
             let pick = if prefer_value {
-                defs.iter().find(|d| matches!(d, Def::Fn(_))).or_else(|| defs.first())
+                defs.iter()
+                    .find(|d| matches!(d, Def::Fn(_)))
+                    .or_else(|| defs.first())
             } else {
-                defs.iter().find(|d| !matches!(d, Def::Fn(_))).or_else(|| defs.first())
+                defs.iter()
+                    .find(|d| !matches!(d, Def::Fn(_)))
+                    .or_else(|| defs.first())
             };
             if let Some(d) = pick {
                 return match *d {

@@ -1557,6 +1557,20 @@ impl<'a, 'p> Interp<'a, 'p> {
         _method: bool,
     ) -> Val<'p> {
         let cx = self.cx;
+        // A closure passed in runs in the callee, with the other arguments
+        // as its inputs: once, whatever the number of possible callees.
+        for (i, v) in vals.iter().enumerate() {
+            if let Some(c @ Callable::Closure(..)) = v.callable.clone() {
+                let others: Vec<Val<'p>> = vals
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .map(|(_, v)| v.clone())
+                    .collect();
+                let data = self.combine(&others, span, Ty::Unknown);
+                self.invoke(&c, vec![data; 2], st, &Facts::default(), span);
+            }
+        }
         let mut out: Option<Val<'p>> = None;
         for &g in fs {
             let ginfo = &cx.ix.fns[g];
@@ -1567,21 +1581,6 @@ impl<'a, 'p> Interp<'a, 'p> {
             });
             let name = ginfo.def.name.as_str();
             let call_hop = self.hop(span, format!("passed to `{name}`"));
-            // Arguments that reach closures passed in: a closure argument runs in the callee.
-            for (i, v) in vals.iter().enumerate() {
-                if let Some(c) = v.callable.clone() {
-                    if matches!(c, Callable::Closure(..)) {
-                        let others: Vec<Val<'p>> = vals
-                            .iter()
-                            .enumerate()
-                            .filter(|(j, _)| *j != i)
-                            .map(|(_, v)| v.clone())
-                            .collect();
-                        let data = self.combine(&others, span, Ty::Unknown);
-                        self.invoke(&c, vec![data; 2], st, &Facts::default(), span);
-                    }
-                }
-            }
             if let Some(sink) = &spec.sink {
                 let sink = sink.clone();
                 for (i, v) in vals.iter().enumerate() {
