@@ -468,8 +468,13 @@ pub fn render(meta: &Meta, results: &[CorpusResult]) -> String {
     );
     let _ = writeln!(
         s,
-        "- Reproduce with `{}` (see `bench/README.md`).",
-        meta.command
+        "- On the real corpus both tools start once per crate and ask `cargo metadata` \
+         for its targets, as `cargo datagate` does on a user's workspace; that start-up \
+         is part of both times."
+    );
+    let _ = writeln!(
+        s,
+        "- Reproduce with `cargo run --release -p datagate-bench --bin bench` (see `bench/README.md`)."
     );
     s
 }

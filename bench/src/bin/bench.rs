@@ -17,6 +17,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+/// The documented command that runs the benchmark.
+const COMMAND: &str = "cargo run --release -p datagate-bench --bin bench";
+
 /// datagate is never killed sooner than this on a workspace.
 const MIN_TIMEOUT_SECS: f64 = 10.0;
 
@@ -24,7 +27,7 @@ const MIN_TIMEOUT_SECS: f64 = 10.0;
 #[command(about = "Measure datagate against the parse-only floor and write bench/RESULTS.md")]
 struct Args {
     /// Measured runs per tool and corpus (the report shows the median).
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 5)]
     runs: usize,
     /// Generated sizes to measure: 100k, 300k, 1m or a number of lines
     /// (repeatable; default: 100k, 300k and 1m).
@@ -74,7 +77,12 @@ fn main() -> anyhow::Result<()> {
     }
     let mut meta = report::machine();
     meta.runs = args.runs;
-    meta.command = "cargo run --release -p datagate-bench --bin bench".to_string();
+    let extra: Vec<String> = std::env::args().skip(1).collect();
+    meta.command = if extra.is_empty() {
+        COMMAND.to_string()
+    } else {
+        format!("{COMMAND} -- {}", extra.join(" "))
+    };
     meta.revision = format!("`{}`", git_revision());
 
     let mut tools = Tools::locate(!args.no_build)?;
