@@ -62,6 +62,11 @@ pub fn analyze(ws: &discover::Workspace, policy: &Policy) -> Analysis {
         lap(&format!("flows ({} rounds)", flows.rounds));
         let a = check::check(&parsed, &ix, &specs, &cats, &flows, policy);
         lap("check");
+        drop((flows, specs, ix));
+        // Freeing every file's IR takes a while on large workspaces and
+        // nobody waits for it: let a detached thread do it (a command-line
+        // run exits first).
+        let _ = std::thread::Builder::new().name("datagate-free".into()).spawn(move || drop(parsed));
         a
     })
 }
