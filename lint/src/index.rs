@@ -223,7 +223,7 @@ pub struct Index<'p> {
     /// once at build time: the lookups through globs are then linear.
     glob_targets: Vec<Vec<Res<'p>>>,
     /// Memo of name lookups: real code resolves the same names over and over.
-    lookup_cache: std::sync::RwLock<HashMap<(ModId, String, bool), Res<'p>>>,
+    lookup_cache: std::sync::RwLock<HashMap<(ModId, bool), HashMap<String, Res<'p>>>>,
 }
 
 struct PendingImpl<'p> {
@@ -663,18 +663,18 @@ impl<'p> Index<'p> {
     /// pure function of its question, so the cache cannot depend on which
     /// thread asked first.
     fn lookup(&self, m: ModId, name: &str, prefer_value: bool, w: &mut Walk<'p>) -> Res<'p> {
-        let key = (m, name.to_string(), prefer_value);
         let outer = w.stack.is_empty();
         if outer {
-            if let Some(r) = self
-                .lookup_cache
-                .read()
-                .ok()
-                .and_then(|c| c.get(&key).cloned())
-            {
+            // Hot: looked up without allocating the key.
+            if let Some(r) = self.lookup_cache.read().ok().and_then(|c| {
+                c.get(&(m, prefer_value))
+                    .and_then(|names| names.get(name))
+                    .cloned()
+            }) {
                 return r;
             }
         }
+        let key = (m, name.to_string(), prefer_value);
         if let Some(r) = w.memo.get(&key) {
             return r.clone();
         }
@@ -688,7 +688,9 @@ impl<'p> Index<'p> {
         w.memo.insert(key.clone(), r.clone());
         if outer {
             if let Ok(mut c) = self.lookup_cache.write() {
-                c.insert(key, r.clone());
+                c.entry((m, prefer_value))
+                    .or_default()
+                    .insert(key.1, r.clone());
             }
         }
         r
