@@ -188,10 +188,13 @@ impl Terminal {
 
 /// The process entry point of the binary.
 pub fn main() -> ExitCode {
+    // Unlocked handles: holding the stderr lock for the whole run would
+    // block (forever) every other thread that writes to stderr, such as the
+    // progress line, stage timings or a panic message from a worker.
     let code = run(
         cargo_args(std::env::args_os()),
-        &mut std::io::stdout().lock(),
-        &mut std::io::stderr().lock(),
+        &mut std::io::stdout(),
+        &mut std::io::stderr(),
         Terminal::detect(),
     );
     ExitCode::from(code)
@@ -381,6 +384,25 @@ fn parse_errors(analysis: &Analysis) -> usize {
         .count()
 }
 
+/// Warn when the workspace had no Rust file to read at all (a package with
+/// no `src/lib.rs` or `src/main.rs`, a virtual workspace without members, a
+/// wrong path): the run passes, as ruff does on a directory without Python
+/// files, but never silently.
+fn warn_if_nothing_read(ws: &Workspace, analysis: &Analysis, io: &mut Io<'_>) {
+    if analysis.files == 0 && parse_errors(analysis) == 0 {
+        let targets = if ws.targets().next().is_none() {
+            "it has no library or binary targets (`src/lib.rs`, `src/main.rs`, `[lib]` or `[[bin]]`)"
+        } else {
+            "its targets have no source files"
+        };
+        let _ = writeln!(
+            io.err,
+            "warning: nothing was analysed: no Rust source files in the workspace at `{}`; {targets}",
+            ws.root.display()
+        );
+    }
+}
+
 fn incomplete(io: &mut Io<'_>, n: usize) {
     let _ = writeln!(
         io.err,
@@ -404,6 +426,7 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> u8 {
         None => None,
     };
     let mut analysis = analyse(&ws, &policy, io);
+    warn_if_nothing_read(&ws, &analysis, io);
     if let Some(path) = &args.write_baseline {
         if let Err(e) = baseline::write(path, &analysis.findings) {
             io.diagnostic(&e);
@@ -465,6 +488,7 @@ fn inventory_cmd(args: &InventoryArgs, io: &mut Io<'_>) -> u8 {
         return EXIT_ERROR;
     };
     let analysis = analyse(&ws, &policy, io);
+    warn_if_nothing_read(&ws, &analysis, io);
     let inv = inventory::build(&analysis, &policy);
     if !io.print(&inv.render(args.format)) {
         return EXIT_ERROR;

@@ -66,7 +66,12 @@ fn parse_args() -> anyhow::Result<Options> {
                 opts.timeout = Duration::from_secs_f64(secs.max(0.1));
             }
             Some("--limit") => {
-                opts.limit = Some(value("--limit")?.to_string_lossy().parse().context("--limit")?)
+                opts.limit = Some(
+                    value("--limit")?
+                        .to_string_lossy()
+                        .parse()
+                        .context("--limit")?,
+                )
             }
             Some("--out") => opts.out = Some(PathBuf::from(value("--out")?)),
             Some("-h" | "--help") => {
@@ -291,7 +296,10 @@ fn crates_in(dir: &Path, limit: Option<usize>) -> anyhow::Result<Vec<PathBuf>> {
         crates.truncate(n);
     }
     if crates.is_empty() {
-        bail!("no crates (directories with a Cargo.toml) in {}", dir.display());
+        bail!(
+            "no crates (directories with a Cargo.toml) in {}",
+            dir.display()
+        );
     }
     Ok(crates)
 }

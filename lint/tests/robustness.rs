@@ -1,0 +1,897 @@
+//! Robustness (DESIGN §5, §6; issue 7): the built `cargo-datagate` binary on
+//! hostile and odd inputs, each created in a temporary directory at test
+//! time. Every run must finish (a watchdog kills it after [`LIMIT`]), exit
+//! with 0 (clean), 1 (findings) or 2 (could not complete), never panic or
+//! crash, and name the file it could not read.
+//!
+//! Tests marked `#[ignore = "engine bug: …"]` pin known engine bugs; run
+//! them with `cargo test -p cargo-datagate --test robustness -- --ignored`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// No run of the debug binary in these tests may take longer.
+const LIMIT: Duration = Duration::from_secs(120);
+
+const MANIFEST: &str =
+    "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n";
+
+/// One unguarded flow: a finding on line 9 of the file it is written to.
+const FLOW: &str = r#"#[derive(datagate::Personal)]
+pub struct Account {
+    #[personal(phone_number)]
+    pub phone: String,
+}
+#[datagate::sink(to = facebook, purpose = advertising)]
+pub fn upload(_data: &str) {}
+pub fn unguarded(a: &Account) {
+    upload(&a.phone);
+}
+"#;
+
+/// A throwaway directory, removed on drop.
+struct Dir {
+    path: PathBuf,
+}
+
+impl Dir {
+    fn new() -> Dir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "datagate-robust-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        Dir { path }
+    }
+
+    /// A crate with this `src/lib.rs`.
+    fn krate(lib: &str) -> Dir {
+        let d = Dir::new();
+        d.write("Cargo.toml", MANIFEST);
+        d.write("src/lib.rs", lib);
+        d
+    }
+
+    fn write(&self, rel: &str, text: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        run_in(&self.path, args, &[])
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        // Undo `chmod 000` so that the directory can be removed.
+        let _ = make_readable(&self.path);
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+#[cfg(unix)]
+fn make_readable(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    for e in std::fs::read_dir(dir)? {
+        let p = e?.path();
+        if p.is_symlink() {
+            continue;
+        }
+        let _ = std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755));
+        if p.is_dir() {
+            make_readable(&p)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn make_readable(_dir: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// The outcome of one run of the binary.
+#[derive(Debug)]
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    raw_stdout: Vec<u8>,
+}
+
+impl Run {
+    /// The exit code; fails on a crash (signal, panic) or any code but 0, 1, 2.
+    fn code(&self) -> i32 {
+        assert!(
+            !self.stderr.contains("panicked at") && !self.stderr.contains("overflowed its stack"),
+            "crashed:\n{}",
+            self.stderr
+        );
+        let code = self
+            .code
+            .unwrap_or_else(|| panic!("killed by a signal:\n{}", self.stderr));
+        assert!(
+            (0..=2).contains(&code),
+            "exit code {code}:\n{}",
+            self.stderr
+        );
+        code
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", self.stdout, self.stderr))
+    }
+
+    /// (file, line, message) of every `parse-error` in a JSON report.
+    fn parse_errors(&self) -> Vec<(String, u64, String)> {
+        self.json()["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "parse-error")
+            .map(|f| {
+                (
+                    f["file"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                    f["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    }
+
+    fn all(&self) -> String {
+        format!("stdout:\n{}\nstderr:\n{}", self.stdout, self.stderr)
+    }
+}
+
+fn read_all(mut r: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = r.read_to_end(&mut buf);
+        buf
+    })
+}
+
+/// Runs the binary in `dir`; kills it and fails after [`LIMIT`].
+fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-datagate"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("CARGO_TERM_COLOR")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let out = read_all(child.stdout.take().unwrap());
+    let err = read_all(child.stderr.take().unwrap());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if start.elapsed() > LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "`cargo-datagate {}` hung: killed after {LIMIT:?}",
+                args.join(" ")
+            );
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let raw_stdout = out.join().unwrap();
+    Run {
+        code: status.code(),
+        stdout: String::from_utf8_lossy(&raw_stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&err.join().unwrap()).into_owned(),
+        raw_stdout,
+    }
+}
+
+/// `check --format json` must exit 2 with a `parse-error` naming `file`
+/// (and, with `line`, on that line), say on stderr that the analysis is
+/// incomplete, and `inventory` must exit 2 too. Returns the error messages.
+fn assert_parse_error(d: &Dir, file: &str, line: Option<u64>) -> Vec<String> {
+    let o = d.run(&["check", "--format", "json"]);
+    assert_eq!(o.code(), 2, "{}", o.all());
+    assert!(
+        o.stderr.contains("the analysis is incomplete"),
+        "{}",
+        o.all()
+    );
+    let errors = o.parse_errors();
+    let hits: Vec<String> = errors
+        .iter()
+        .filter(|(f, l, _)| f == file && (line.is_none() || line == Some(*l)))
+        .map(|(_, _, m)| m.clone())
+        .collect();
+    assert!(
+        !hits.is_empty(),
+        "no parse-error at {file}:{line:?}: {errors:?}"
+    );
+    // The human report names the file too, and so does the inventory run.
+    let human = d.run(&[]);
+    assert_eq!(human.code(), 2);
+    assert!(human.stdout.contains(file), "{}", human.all());
+    let inv = d.run(&["inventory"]);
+    assert_eq!(inv.code(), 2, "{}", inv.all());
+    assert!(inv.stderr.contains("incomplete"), "{}", inv.all());
+    hits
+}
+
+// ---------------------------------------------------------------------------
+// Odd files
+
+#[test]
+fn non_utf8_file_is_a_parse_error_naming_the_file_and_line() {
+    let d = Dir::krate("pub mod latin1;\npub fn ok() {}\n");
+    d.write("src/latin1.rs", b"pub fn a() {}\n// caf\xe9 au lait\n");
+    let msgs = assert_parse_error(&d, "src/latin1.rs", Some(2));
+    assert!(msgs[0].contains("not valid UTF-8"), "{msgs:?}");
+    // The rest of the crate is still analysed.
+    let o = d.run(&["--format", "json"]);
+    assert_eq!(o.json()["summary"]["files"], 1, "{}", o.all());
+}
+
+#[test]
+fn non_utf8_crate_root() {
+    let d = Dir::krate("");
+    d.write("src/lib.rs", b"\xff\xfe\x00p\x00u\x00b\x00");
+    assert_parse_error(&d, "src/lib.rs", Some(1));
+}
+
+#[test]
+fn empty_file_and_odd_encodings_are_analysed() {
+    let d = Dir::krate("");
+    let o = d.run(&["--format", "json"]);
+    assert_eq!(o.code(), 0, "{}", o.all());
+    assert_eq!(o.json()["summary"]["files"], 1);
+    // A byte-order mark, a shebang-like inner attribute line and CRLF line
+    // endings: the finding is still on the right line.
+    let crlf = format!(
+        "\u{feff}#![allow(dead_code)]\r\n{}",
+        FLOW.replace('\n', "\r\n")
+    );
+    d.write("src/lib.rs", crlf);
+    let o = d.run(&["--format", "json"]);
+    assert_eq!(o.code(), 1, "{}", o.all());
+    assert_eq!(o.json()["findings"][0]["line"], 10, "{}", o.all());
+    // NUL bytes are valid UTF-8 but not Rust.
+    d.write("src/lib.rs", "pub fn a() {}\n\0\0\0\n");
+    assert_parse_error(&d, "src/lib.rs", None);
+}
+
+#[test]
+fn twenty_megabyte_generated_file() {
+    // Generated code as it comes in real crates (tables, embedded blobs,
+    // thousands of small functions), 20 MB, with one real flow at the end.
+    let mut text = String::from("//! @generated by a build tool\n");
+    let blob = "0123456789abcdef".repeat(256);
+    let mut i = 0;
+    while text.len() < 20 << 20 {
+        if i % 8 == 0 {
+            text.push_str(&format!(
+                "pub fn f{i}(x: u64) -> u64 {{ let y = x.wrapping_add({i}); if y > 3 {{ y * 2 }} else {{ y }} }}\n"
+            ));
+        } else {
+            text.push_str(&format!(
+                "// {i}: {blob}\npub static BLOB_{i}: &str = \"{blob}\";\n"
+            ));
+        }
+        i += 1;
+    }
+    let lines = text.lines().count();
+    text.push_str(FLOW);
+    let d = Dir::krate(&text);
+    let started = Instant::now();
+    let o = d.run(&["--format", "json"]);
+    assert_eq!(o.code(), 1, "{}", o.all());
+    let v = o.json();
+    assert_eq!(v["findings"][0]["line"], lines + 9, "{v:#}");
+    assert_eq!(v["summary"]["lines"], lines + FLOW.lines().count());
+    eprintln!("20 MB file: {:?}", started.elapsed());
+}
+
+// ---------------------------------------------------------------------------
+// Deep nesting: the engine refuses files nested deeper than 256 brackets and
+// expressions deeper than its limit, with a parse-error; nothing overflows
+// the stack.
+
+#[test]
+fn brackets_nested_ten_thousand_deep() {
+    for (open, close) in [("(", ")"), ("[", "]"), ("{", "}")] {
+        let body = format!("{}1{}", open.repeat(10_000), close.repeat(10_000));
+        let d = Dir::krate(&format!("pub fn f() -> u64 {{\n    {body}\n}}\n"));
+        let msgs = assert_parse_error(&d, "src/lib.rs", Some(2));
+        assert!(msgs[0].contains("nested deeper than"), "{msgs:?}");
+    }
+    // Unclosed: 10,000 opening brackets and nothing else.
+    let d = Dir::krate(&"{".repeat(10_000));
+    assert_parse_error(&d, "src/lib.rs", Some(1));
+}
+
+/// Chains 10,000 long without brackets: binary operators, prefix operators,
+/// postfix operators, closures, casts, statements.
+#[test]
+fn long_chains_without_brackets() {
+    let n = 10_000;
+    let cases = [
+        format!("pub fn f(a: u64) -> u64 {{ {} }}", vec!["a"; n].join(" + ")),
+        format!(
+            "pub fn f(a: u64) -> u64 {{ {} }}",
+            vec!["a * a"; n].join(" - ")
+        ),
+        format!(
+            "pub fn f(a: bool) -> bool {{ {} }}",
+            vec!["a"; n].join(" && ")
+        ),
+        format!("pub fn f(x: bool) -> bool {{ {}x }}", "!".repeat(n)),
+        format!("pub fn f(x: i64) -> i64 {{ {}x }}", "-".repeat(n)),
+        format!("pub fn f(x: &u8) -> u8 {{ {}x }}", "*".repeat(n)),
+        format!("pub fn f(x: u8) {{ let _y = {}x; }}", "&".repeat(n)),
+        format!("pub fn f(x: u8) -> u8 {{ x{} }}", " as u8".repeat(n)),
+        format!("pub fn f(x: A) -> A {{ x{} }}", ".a".repeat(n)),
+        format!("pub fn f(x: A) -> A {{ x{} }}", ".0".repeat(n)),
+        format!(
+            "pub fn f(x: Option<u8>) -> Option<u8> {{ Some(x{}) }}",
+            "?".repeat(n)
+        ),
+        format!("pub async fn f(x: u8) {{ x{}; }}", ".await".repeat(n)),
+        format!("pub fn f() {{ let _ = {}1; }}", "|| ".repeat(n)),
+        format!("pub fn f() {{ {}; }}", "return ".repeat(n)),
+        format!("pub fn f(mut x: u8) {{ {}1; }}", "x = ".repeat(n)),
+        format!("pub fn f(a: String) -> String {{ a{} }}", " + &a".repeat(n)),
+        format!(
+            "pub fn f(x: u8) -> u8 {{ {} else {{ 0 }} }}",
+            (0..n)
+                .map(|i| format!("if x == {i} {{ {i} }}"))
+                .collect::<Vec<_>>()
+                .join(" else ")
+        ),
+        format!(
+            "pub fn f(x: u8) -> u8 {{ {} x }}",
+            (0..n).map(|i| format!("let x{i} = x;")).collect::<String>()
+        ),
+        format!(
+            "pub fn f(a: u8) {{ println!(\"{{}}\", {}); }}",
+            vec!["a"; n].join(" + ")
+        ),
+        format!(
+            "pub fn f(a: u8) {{ let _ = ({}); }}",
+            vec!["a"; n].join(", ")
+        ),
+        format!("pub type T = {}u8;", "&".repeat(n / 2)),
+        format!(
+            "pub type T = {}u8{};",
+            "Vec<".repeat(n / 2),
+            ">".repeat(n / 2)
+        ),
+        format!("pub type T = {}u8;", "fn() -> ".repeat(n / 2)),
+        format!("pub fn f(x: {}u8) {{}}", "&'a ".repeat(n / 2)),
+        format!("pub fn f(x: u8) {{ let {}y = x; }}", "&".repeat(n / 2)),
+        format!(
+            "{}\npub fn f() {{}}",
+            "#[datagate::sink(to = facebook, purpose = advertising)]\n".repeat(n)
+        ),
+    ];
+    for case in &cases {
+        let d = Dir::krate(case);
+        let o = d.run(&["--format", "json"]);
+        let what: String = case.chars().take(60).collect();
+        match o.code() {
+            0 | 1 => {}
+            _ => {
+                let errors = o.parse_errors();
+                assert!(
+                    errors.iter().any(|(f, _, _)| f == "src/lib.rs"),
+                    "{what}…: exit 2 without a parse-error naming the file: {}",
+                    o.all()
+                );
+            }
+        }
+    }
+}
+
+/// The same chains ten times longer: syn's recursive descent overflows even
+/// the engine's 256 MiB stacks (SIGABRT, exit 134) on types and closures
+/// (in a debug build already at 20,000 `&` or `Vec<`).
+#[test]
+#[ignore = "engine bug: stack overflow in syn on 100,000-deep types, closures and prefix operators without brackets (parse.rs needs a token-based depth check)"]
+fn chains_a_hundred_thousand_long() {
+    let n = 100_000;
+    for case in [
+        format!("pub type T = {}u8;", "&".repeat(n)),
+        format!("pub type T = {}u8{};", "Vec<".repeat(n), ">".repeat(n)),
+        format!("pub fn f() {{ let _ = {}1; }}", "|| ".repeat(n)),
+        format!("pub fn f(x: bool) -> bool {{ {}x }}", "!".repeat(n)),
+        format!("pub fn f(x: u8) {{ let {}y = x; }}", "&".repeat(n)),
+    ] {
+        let d = Dir::krate(&case);
+        let o = d.run(&["--format", "json"]);
+        if o.code() == 2 {
+            assert!(
+                o.parse_errors().iter().any(|(f, _, _)| f == "src/lib.rs"),
+                "{}",
+                o.all()
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Files the engine must not follow or cannot read
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops() {
+    use std::os::unix::fs::symlink;
+    let d = Dir::krate("pub mod a;\npub mod dir;\npub mod me;\n");
+    // src/a.rs -> src/b.rs -> src/a.rs
+    symlink("b.rs", d.path.join("src/a.rs")).unwrap();
+    symlink("a.rs", d.path.join("src/b.rs")).unwrap();
+    // src/dir/mod.rs declares `mod dir;`, and src/dir/dir -> . (itself).
+    d.write("src/dir/mod.rs", "pub mod dir;\npub fn f() {}\n");
+    symlink(".", d.path.join("src/dir/dir")).unwrap();
+    // src/me.rs -> lib.rs: the crate root again, as a module.
+    symlink("lib.rs", d.path.join("src/me.rs")).unwrap();
+    let msgs = assert_parse_error(&d, "src/lib.rs", Some(1));
+    assert!(msgs[0].contains("src/a.rs"), "{msgs:?}");
+    let o = d.run(&["--format", "json"]);
+    assert_eq!(o.parse_errors().len(), 1, "{}", o.all());
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_workspace_are_not_read() {
+    use std::os::unix::fs::symlink;
+    let outside = Dir::new();
+    let secret = outside.write("secret.rs", FLOW);
+    let d = Dir::krate("pub mod secret;\npub mod zero;\npub fn ok() {}\n");
+    symlink(&secret, d.path.join("src/secret.rs")).unwrap();
+    // A device: reading it would never end.
+    symlink("/dev/zero", d.path.join("src/zero.rs")).unwrap();
+    let msgs = assert_parse_error(&d, "src/lib.rs", Some(1));
+    assert!(msgs[0].contains("outside the workspace"), "{msgs:?}");
+    assert_parse_error(&d, "src/lib.rs", Some(2));
+    let o = d.run(&["--format", "json"]);
+    let v = o.json();
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["code"] == "parse-error"),
+        "the outside file was analysed: {v:#}"
+    );
+    // The crate root itself pointing outside.
+    let d = Dir::krate("");
+    std::fs::remove_file(d.path.join("src/lib.rs")).unwrap();
+    symlink(&secret, d.path.join("src/lib.rs")).unwrap();
+    let o = d.run(&["--format", "json"]);
+    assert_eq!(o.code(), 2, "{}", o.all());
+    assert!(o.stdout.contains("outside the workspace"), "{}", o.all());
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let d = Dir::krate("pub mod locked;\npub fn ok() {}\n");
+    let path = d.write("src/locked.rs", "pub fn f() {}\n");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&path).is_ok() {
+        // Running as root (or with CAP_DAC_OVERRIDE): chmod 000 does not
+        // block reads, so there is nothing to test.
+        eprintln!("skipped: running as root, chmod 000 does not block reads");
+        return;
+    }
+    let msgs = assert_parse_error(&d, "src/locked.rs", None);
+    assert!(msgs[0].contains("cannot read"), "{msgs:?}");
+}
+
+#[test]
+fn path_attribute_outside_the_crate() {
+    let outside = Dir::new();
+    let file = outside.write("elsewhere.rs", FLOW);
+    let lib = format!(
+        "#[path = \"../../{}/elsewhere.rs\"]\npub mod up;\n#[path = {:?}]\npub mod absolute;\npub fn ok() {{}}\n",
+        outside.path.file_name().unwrap().to_str().unwrap(),
+        file.to_str().unwrap()
+    );
+    let d = Dir::krate(&lib);
+    for line in [2, 4] {
+        let msgs = assert_parse_error(&d, "src/lib.rs", Some(line));
+        assert!(msgs[0].contains("outside the workspace"), "{msgs:?}");
+    }
+}
+
+#[test]
+fn missing_module_files() {
+    let d =
+        Dir::krate("pub mod here;\npub mod gone;\n#[path = \"nowhere/x.rs\"]\npub mod pathed;\n");
+    d.write("src/here.rs", "pub mod child;\n");
+    assert_parse_error(&d, "src/lib.rs", Some(2));
+    assert_parse_error(&d, "src/lib.rs", Some(4));
+    assert_parse_error(&d, "src/here.rs", Some(1));
+    // A `mod` whose path is a directory.
+    let d = Dir::krate("pub mod d;\n");
+    std::fs::create_dir_all(d.path.join("src/d.rs")).unwrap();
+    assert_parse_error(&d, "src/d.rs", None);
+}
+
+// ---------------------------------------------------------------------------
+// Odd but valid code
+
+#[test]
+fn macro_heavy_code() {
+    let lib = format!(
+        r#"macro_rules! gen {{ ($($n:ident),*) => {{ $(pub fn $n() {{}})* }}; }}
+gen!(a, b, c);
+macro_rules! rec {{ () => {{}}; ($h:tt $($t:tt)*) => {{ rec!($($t)*); }}; }}
+rec!(1 2 3 4 5 6 7 8);
+pub fn strings() -> &'static str {{ stringify!(#[datagate::sink(to = , purpose)] fn x() {{}}) }}
+{weird}
+{nested_items}
+pub fn nested(a: u8) -> Vec<Vec<u8>> {{ {nested_vecs} }}
+pub fn wide(a: u8) {{ m!({wide}); }}
+pub fn formats(a: u8) -> String {{ {formats} }}
+{FLOW}"#,
+        weird = "mymac!{ @@@ ### $$$ => <<< >>> 'a ".repeat(50) + &"}".repeat(50),
+        nested_items = "m! { ".repeat(200) + "pub fn inner() {}" + &" }".repeat(200),
+        nested_vecs = "vec![".repeat(200) + "a" + &"]".repeat(200),
+        wide = vec!["a"; 50_000].join(", "),
+        formats = "format!(\"{}\", ".repeat(100) + "a" + &")".repeat(100),
+    );
+    let d = Dir::krate(&lib);
+    let o = d.run(&["--format", "json"]);
+    assert_eq!(o.code(), 1, "{}", o.all());
+    let v = o.json();
+    let f = &v["findings"][0];
+    assert_eq!(f["code"], "unconsented-flow", "{v:#}");
+    assert_eq!(f["line"], 11 + 8, "{v:#}");
+}
+
+#[test]
+fn cfg_gated_modules() {
+    let d = Dir::krate(
+        "#[cfg(feature = \"extra\")]\npub mod extra;\n#[cfg(not(feature = \"extra\"))]\npub mod basic;\n\
+         #[cfg(windows)]\nmod windows;\n#[cfg(unix)]\nmod unix;\n#[cfg(test)]\nmod tests;\n",
+    );
+    d.write("src/extra.rs", FLOW);
+    d.write("src/basic.rs", "pub fn b() {}\n");
+    d.write("src/windows.rs", "pub fn w() {}\n");
+    d.write("src/unix.rs", "pub fn u() {}\n");
+    d.write("src/tests.rs", "#[test]\nfn t() {}\n");
+    // Every configuration is analysed: the flow behind a feature is found.
+    let o = d.run(&["--format", "json"]);
+    assert_eq!(o.code(), 1, "{}", o.all());
+    assert_eq!(o.json()["findings"][0]["file"], "src/extra.rs");
+    assert_eq!(o.json()["summary"]["files"], 6);
+}
+
+/// Module files the sweep of the real corpus found the engine cannot
+/// locate, each of them compiled fine by rustc: `#[cfg_attr(.., path = ..)]`
+/// (aes, lazy_static, mio, native-tls, polyval, rustix, socket2, tempfile,
+/// portable-atomic), raw identifiers (`mod r#as;` in derive_more, flume,
+/// sqlx, windows-core), children of a `#[path]` file, which rustc treats
+/// like a `mod.rs` (getrandom), and `#[path]` inside an inline module that
+/// has a `#[path]` itself (rustls-webpki).
+#[test]
+#[ignore = "engine bug: parse.rs does not follow cfg_attr(path), raw-identifier module names and rustc's #[path] directory rules"]
+fn module_files_rustc_finds() {
+    let d = Dir::krate(
+        "#[cfg_attr(unix, path = \"sys/unix.rs\")]\n#[cfg_attr(windows, path = \"sys/windows.rs\")]\nmod sys;\n\
+         pub mod r#as;\n#[path = \"../shared/util.rs\"]\nmod util;\npub mod algs;\n",
+    );
+    d.write("src/sys/unix.rs", "pub fn u() {}\n");
+    d.write("src/sys/windows.rs", "pub fn w() {}\n");
+    d.write("src/as.rs", "pub fn a() {}\n");
+    d.write("shared/util.rs", "mod helper;\n");
+    d.write("shared/helper.rs", "pub fn h() {}\n");
+    d.write(
+        "src/algs.rs",
+        "#[cfg(test)]\n#[path = \".\"]\nmod tests {\n    #[path = \"alg_tests.rs\"]\n    mod alg_tests;\n}\n",
+    );
+    d.write("src/alg_tests.rs", "pub fn t() {}\n");
+    let o = d.run(&["--format", "json"]);
+    assert_eq!(o.code(), 0, "{}", o.all());
+    assert_eq!(o.json()["summary"]["files"], 8, "{}", o.all());
+}
+
+// ---------------------------------------------------------------------------
+// Bad configuration and arguments
+
+#[test]
+fn policy_that_is_not_toml() {
+    let d = Dir::krate(FLOW);
+    for text in [
+        &b"this is not = = toml [[[\n"[..],
+        b"\xff\xfe\x00garbage",
+        b"[recipients\nfacebook = 1",
+        b"",
+    ] {
+        d.write("datagate.toml", text);
+        let o = d.run(&[]);
+        if text.is_empty() {
+            // An empty policy is a valid policy that declares nothing.
+            assert_eq!(o.code(), 1, "{}", o.all());
+            continue;
+        }
+        assert_eq!(o.code(), 2, "{}", o.all());
+        assert!(o.stdout.is_empty(), "{}", o.all());
+        assert!(o.stderr.contains("datagate.toml"), "{}", o.all());
+        assert_eq!(d.run(&["inventory"]).code(), 2);
+    }
+    // A directory where the policy should be.
+    let o = d.run(&["--policy", "src"]);
+    assert_eq!(o.code(), 2);
+    assert!(
+        o.stderr.contains("could not read policy `src`"),
+        "{}",
+        o.all()
+    );
+}
+
+#[test]
+fn policy_with_unknown_keys_and_cycles() {
+    let d = Dir::krate(FLOW);
+    d.write(
+        "datagate.toml",
+        "bogus_key = 1\n[recipients]\nfacebook = { company = \"Meta\", colour = \"blue\" }\n",
+    );
+    let o = d.run(&[]);
+    assert_eq!(o.code(), 2, "{}", o.all());
+    assert!(o.stderr.contains("bogus_key"), "{}", o.all());
+    assert!(o.stderr.contains("datagate.toml:1:1"), "{}", o.all());
+
+    d.write(
+        "datagate.toml",
+        "[recipients]\nfacebook = { company = \"Meta\" }\n[groups]\na = [\"b\"]\nb = [\"c\"]\nc = [\"a\"]\nself_ref = [\"self_ref\"]\n",
+    );
+    let o = d.run(&[]);
+    assert_eq!(o.code(), 2, "{}", o.all());
+    assert!(o.stderr.contains("contains itself"), "{}", o.all());
+    assert!(o.stderr.contains("self_ref"), "{}", o.all());
+    assert!(o.stderr.contains("datagate.toml:"), "{}", o.all());
+    assert_eq!(d.run(&["inventory"]).code(), 2);
+
+    // A very deep (not cyclic) chain of groups and a wide one.
+    let mut toml = String::from(
+        "[recipients]\nfacebook = { company = \"Meta\" }\n[groups]\ng0 = [\"facebook\"]\n",
+    );
+    for i in 1..2_000 {
+        toml.push_str(&format!("g{i} = [\"g{}\"]\n", i - 1));
+    }
+    toml.push_str(&format!(
+        "wide = [{}]\n",
+        (0..2_000)
+            .map(|i| format!("\"g{i}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    d.write("datagate.toml", toml);
+    let o = d.run(&[]);
+    assert_eq!(o.code(), 1, "{}", o.all());
+}
+
+#[test]
+fn corrupt_baseline() {
+    let d = Dir::krate(FLOW);
+    for text in [
+        &b"{\"version\": 1, \"findings\": ["[..],
+        b"\xff\xfe",
+        b"",
+        b"[]",
+        b"{\"version\": 99, \"findings\": []}",
+    ] {
+        d.write("baseline.json", text);
+        let o = d.run(&["--baseline", "baseline.json"]);
+        assert_eq!(
+            o.code(),
+            2,
+            "{:?}: {}",
+            String::from_utf8_lossy(text),
+            o.all()
+        );
+        assert!(o.stdout.is_empty(), "{}", o.all());
+        assert!(o.stderr.contains("baseline.json"), "{}", o.all());
+    }
+    let o = d.run(&["--baseline", "missing.json"]);
+    assert_eq!(o.code(), 2);
+    assert!(o.stderr.contains("missing.json"), "{}", o.all());
+    // Writing a baseline where no file can be written.
+    let o = d.run(&["--write-baseline", "src"]);
+    assert_eq!(o.code(), 2, "{}", o.all());
+    assert!(o.stderr.contains("src"), "{}", o.all());
+}
+
+#[test]
+fn corrupt_disclosure() {
+    let d = Dir::krate(FLOW);
+    for text in [&b"garbage"[..], b"\xff", b"[[shared]]\ncategory = 1\n"] {
+        d.write("disclosure.toml", text);
+        let o = d.run(&["inventory", "--disclosure", "disclosure.toml"]);
+        assert_eq!(o.code(), 2, "{}", o.all());
+        assert!(o.stderr.contains("disclosure"), "{}", o.all());
+    }
+}
+
+#[test]
+fn manifest_path_that_does_not_exist() {
+    let d = Dir::new();
+    for args in [
+        &["--manifest-path", "no/such/Cargo.toml"][..],
+        &["no/such/dir"],
+        &["inventory", "--manifest-path", "no/such/Cargo.toml"],
+    ] {
+        let o = run_in(&d.path, args, &[]);
+        assert_eq!(o.code(), 2, "{args:?}: {}", o.all());
+        assert!(o.stdout.is_empty(), "{}", o.all());
+        assert!(o.stderr.contains("no/such"), "{args:?}: {}", o.all());
+    }
+    // No manifest anywhere above the current directory.
+    let o = run_in(Path::new("/"), &[], &[]);
+    assert_eq!(o.code(), 2, "{}", o.all());
+    assert!(o.stderr.contains("Cargo.toml"), "{}", o.all());
+}
+
+#[test]
+fn manifest_that_is_not_toml() {
+    let d = Dir::krate(FLOW);
+    d.write("Cargo.toml", b"[package\nname = \xff");
+    let o = d.run(&[]);
+    assert_eq!(o.code(), 2, "{}", o.all());
+    assert!(o.stderr.contains("Cargo.toml"), "{}", o.all());
+}
+
+#[test]
+fn workspace_with_no_rust_files() {
+    // A package without targets, and a virtual workspace without members.
+    let d = Dir::new();
+    d.write("Cargo.toml", MANIFEST);
+    d.write("README.md", "nothing here\n");
+    let v = Dir::new();
+    v.write("Cargo.toml", "[workspace]\nmembers = []\n");
+    for dir in [&d, &v] {
+        let o = dir.run(&["--format", "json"]);
+        assert_eq!(o.code(), 0, "{}", o.all());
+        assert_eq!(o.json()["summary"]["files"], 0);
+        assert!(
+            o.stderr.contains("warning: nothing was analysed"),
+            "{}",
+            o.all()
+        );
+        let o = dir.run(&["inventory"]);
+        assert_eq!(o.code(), 0, "{}", o.all());
+        assert!(
+            o.stderr.contains("warning: nothing was analysed"),
+            "{}",
+            o.all()
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The process itself
+
+/// Regression: the binary held the stderr lock for the whole run, so any
+/// other thread writing to stderr (the stage timings, the progress line on a
+/// terminal, a panic message from a worker) blocked forever.
+#[test]
+fn stderr_from_worker_threads_does_not_deadlock() {
+    let d = Dir::krate(FLOW);
+    let o = run_in(&d.path, &[], &[("DATAGATE_TIMINGS", "1")]);
+    assert_eq!(o.code(), 1, "{}", o.all());
+    assert!(o.stderr.contains("datagate: parse done"), "{}", o.all());
+}
+
+/// datagate reads sources only: build scripts, proc macros and cargo's
+/// `rustc` settings never run.
+#[cfg(unix)]
+#[test]
+fn never_builds_or_runs_the_checked_code() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let d = Dir::krate(FLOW);
+    let marker = d.path.join("PWNED");
+    let m = marker.to_str().unwrap();
+    d.write(
+        "Cargo.toml",
+        format!("{MANIFEST}\n[lib]\nproc-macro = false\n\n[build-dependencies]\n"),
+    );
+    d.write(
+        "build.rs",
+        format!("fn main() {{ std::fs::write({m:?}, \"build.rs ran\").unwrap(); }}\n"),
+    );
+    let script = d.write("evil.sh", format!("#!/bin/sh\necho ran > {m}\nexit 1\n"));
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let s = script.to_str().unwrap();
+    d.write(
+        ".cargo/config.toml",
+        format!(
+            "[build]\nrustc = {s:?}\nrustc-wrapper = {s:?}\nrustdoc = {s:?}\n\n[env]\nX = \"1\"\n"
+        ),
+    );
+    for (args, want) in [(&[][..], 1), (&["inventory"], 0), (&["--all-targets"], 1)] {
+        let o = d.run(args);
+        assert_eq!(o.code(), want, "{args:?}: {}", o.all());
+        assert!(!marker.exists(), "{args:?} ran code of the checked crate");
+    }
+}
+
+/// A `rust-toolchain.toml` with `path = "<dir>"` makes the rustup proxy run
+/// `<dir>/bin/cargo` for any `cargo` started in that directory: a pull
+/// request can ship its own "cargo". datagate asks `cargo metadata` about the
+/// workspace, so it must not go through the proxy in the checked directory.
+#[cfg(unix)]
+#[test]
+#[ignore = "engine bug: discover.rs runs `cargo metadata` through the rustup proxy in the current directory, which honours a hostile rust-toolchain.toml"]
+fn hostile_rust_toolchain_is_not_run() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let rustup = Command::new("rustup").arg("--version").output();
+    if !rustup.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: no rustup, so no toolchain overrides");
+        return;
+    }
+    let d = Dir::krate(FLOW);
+    let marker = d.path.join("PWNED");
+    for tool in ["cargo", "rustc"] {
+        let script = d.write(
+            &format!("toolchain/bin/{tool}"),
+            format!(
+                "#!/bin/sh\necho {tool} ran > {}\nexit 1\n",
+                marker.display()
+            ),
+        );
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    std::fs::create_dir_all(d.path.join("toolchain/lib")).unwrap();
+    d.write(
+        "rust-toolchain.toml",
+        format!(
+            "[toolchain]\npath = {:?}\n",
+            d.path.join("toolchain").to_str().unwrap()
+        ),
+    );
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-datagate"));
+    let o = cmd
+        .current_dir(&d.path)
+        .env_remove("CARGO")
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .output()
+        .unwrap();
+    assert!(
+        !marker.exists(),
+        "the checked directory's toolchain ran: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn output_is_deterministic_on_broken_input() {
+    let d = Dir::krate("pub mod a;\npub mod b;\npub mod gone;\npub mod good;\n");
+    d.write("src/a.rs", "fn broken( {\n");
+    d.write("src/b.rs", b"\xc3\x28");
+    d.write("src/good.rs", FLOW);
+    let first = d.run(&["--format", "json"]);
+    assert_eq!(first.code(), 2);
+    assert_eq!(first.parse_errors().len(), 3, "{}", first.all());
+    for _ in 0..3 {
+        let again = d.run(&["--format", "json"]);
+        assert_eq!(first.raw_stdout, again.raw_stdout);
+    }
+}
