@@ -400,7 +400,10 @@ impl Specs {
 
 fn field_meanings(ix: &Index<'_>, specs: &Specs) -> HashMap<String, (AdtId, bool)> {
     let meaning = |a: AdtId, f: &FieldDef| {
-        let grant = specs.consent_fields.get(&(a, f.name.clone())).and_then(|g| specs.grants.get(*g as usize));
+        let grant = specs
+            .consent_fields
+            .get(&(a, f.name.clone()))
+            .and_then(|g| specs.grants.get(*g as usize));
         (
             specs.field_cats(f).union(specs.container_cats(a)),
             grant.map(|g| (g.recipients.clone(), g.purposes.clone(), g.categories)),
@@ -408,7 +411,9 @@ fn field_meanings(ix: &Index<'_>, specs: &Specs) -> HashMap<String, (AdtId, bool
     };
     let mut out = HashMap::new();
     for (name, cands) in &ix.fields_by_name {
-        let Some(&(first, f0)) = cands.first() else { continue };
+        let Some(&(first, f0)) = cands.first() else {
+            continue;
+        };
         let m0 = meaning(first, f0);
         if cands.iter().all(|&(a, f)| meaning(a, f) == m0) {
             out.insert(name.clone(), (first, cands.len() == 1));

@@ -66,7 +66,9 @@ pub fn analyze(ws: &discover::Workspace, policy: &Policy) -> Analysis {
         // Freeing every file's IR takes a while on large workspaces and
         // nobody waits for it: let a detached thread do it (a command-line
         // run exits first).
-        let _ = std::thread::Builder::new().name("datagate-free".into()).spawn(move || drop(parsed));
+        let _ = std::thread::Builder::new()
+            .name("datagate-free".into())
+            .spawn(move || drop(parsed));
         a
     })
 }
