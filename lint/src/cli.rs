@@ -277,12 +277,23 @@ pub fn run(
         color,
         quiet: cli.quiet,
     };
-    match cli.command {
+    // A panic is a bug in datagate, never a verdict on the code: it ends the
+    // run with exit 2 (the analysis could not complete), not with the 101 of
+    // an unwinding `main`. The panic hook has already printed the message.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match cli.command {
         None => check(&cli.check, &mut io),
         Some(Command::Check(args)) => check(&args, &mut io),
         Some(Command::Inventory(args)) => inventory_cmd(&args, &mut io),
         Some(Command::Explain(args)) => explain(&args, &mut io),
-    }
+    }));
+    outcome.unwrap_or_else(|_| {
+        let _ = writeln!(
+            io.err,
+            "error: internal error: datagate panicked, so the analysis is incomplete; \
+             this is a bug in datagate, please report it with the message above"
+        );
+        EXIT_ERROR
+    })
 }
 
 /// Discover the workspace and load its policy; errors are reported.
