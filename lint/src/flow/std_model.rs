@@ -308,10 +308,16 @@ const TABLE: &[(Kind, &[&str])] = &[
 
 /// What a method (or a function, by its last path segment) does.
 pub fn kind(name: &str) -> Kind {
-    TABLE
-        .iter()
-        .find(|(_, names)| names.contains(&name))
-        .map_or(Kind::Union, |(k, _)| *k)
+    // Asked for every method call: index the table once.
+    static INDEX: std::sync::OnceLock<std::collections::HashMap<&'static str, Kind>> =
+        std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        TABLE
+            .iter()
+            .flat_map(|(k, names)| names.iter().map(move |n| (*n, *k)))
+            .collect()
+    });
+    index.get(name).copied().unwrap_or(Kind::Union)
 }
 
 /// External functions (by last path segment) that return their single
