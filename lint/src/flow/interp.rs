@@ -65,6 +65,10 @@ pub struct Ctx<'a, 'p> {
     pub cats: &'a CatTable,
     pub summaries: &'a [Summary],
     pub files: &'a [crate::parse::SourceFile],
+    /// Resolutions of the paths written in function bodies, by the address
+    /// of the path in the IR (each path belongs to one function, so its
+    /// module and `Self` are fixed): re-analyses do not resolve again.
+    pub paths: &'a std::sync::RwLock<std::collections::HashMap<usize, Res<'p>>>,
 }
 
 #[derive(Debug, Clone)]
@@ -330,9 +334,18 @@ impl<'a, 'p> Interp<'a, 'p> {
     }
 
     fn resolve(&self, segs: &[String]) -> Res<'p> {
-        self.cx
+        let key = segs.as_ptr() as usize;
+        if let Some(r) = self.cx.paths.read().ok().and_then(|m| m.get(&key).cloned()) {
+            return r;
+        }
+        let r = self
+            .cx
             .ix
-            .resolve_path(self.info.module, segs, self.self_ty.as_ref())
+            .resolve_path(self.info.module, segs, self.self_ty.as_ref());
+        if let Ok(mut m) = self.cx.paths.write() {
+            m.insert(key, r.clone());
+        }
+        r
     }
 
     fn ret(&mut self, v: Val<'p>, st: &State<'p>) {

@@ -29,14 +29,18 @@ pub const MAX_PASSES: usize = 4;
 
 /// Analyse a batch of functions in parallel on the current summaries, store
 /// the results, and return the callers of those whose summary changed.
-fn run_batch(
-    ix: &Index<'_>,
+/// Resolved paths of function bodies, shared by every analysis of a run.
+type PathCache<'p> = std::sync::RwLock<std::collections::HashMap<usize, crate::index::Res<'p>>>;
+
+fn run_batch<'p>(
+    ix: &Index<'p>,
     specs: &Specs,
     cats: &CatTable,
     files: &[crate::parse::SourceFile],
     batch: &[FnId],
     flows: &mut Flows,
     callers: &mut [BTreeSet<FnId>],
+    paths: &PathCache<'p>,
 ) -> BTreeSet<FnId> {
     flows.rounds += 1;
     let slow = std::env::var_os("DATAGATE_SLOW").is_some();
@@ -54,6 +58,7 @@ fn run_batch(
             cats,
             summaries: &flows.summaries,
             files,
+            paths,
         };
         batch
             .par_iter()
@@ -190,6 +195,7 @@ pub fn analyze(
         times: vec![0; n],
     };
     let mut callers: Vec<BTreeSet<FnId>> = vec![BTreeSet::new(); n];
+    let paths: PathCache<'_> = Default::default();
     let with_body: Vec<bool> = (0..n).map(|f| ix.fns[f].def.body.is_some()).collect();
     // Pass one: bottom-up over a call graph read off the syntax (calls by
     // path, methods by name), each level in parallel, so most functions see
@@ -205,7 +211,16 @@ pub fn analyze(
         for f in &batch {
             pending.remove(f);
         }
-        let more = run_batch(ix, specs, cats, files, &batch, &mut flows, &mut callers);
+        let more = run_batch(
+            ix,
+            specs,
+            cats,
+            files,
+            &batch,
+            &mut flows,
+            &mut callers,
+            &paths,
+        );
         // Callers not analysed yet will see the new summaries anyway.
         pending.extend(more.into_iter().filter(|&g| level[g] <= l));
     }
@@ -237,7 +252,16 @@ pub fn analyze(
                 for f in &batch {
                     pending.remove(f);
                 }
-                let more = run_batch(ix, specs, cats, files, &batch, &mut flows, &mut callers);
+                let more = run_batch(
+                    ix,
+                    specs,
+                    cats,
+                    files,
+                    &batch,
+                    &mut flows,
+                    &mut callers,
+                    &paths,
+                );
                 pending.extend(more);
             }
             pending.retain(|&f| level[f] != l || !with_body[f]);
