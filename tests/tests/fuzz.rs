@@ -628,6 +628,9 @@ fn mutate_text(text: &str, others: &[&str], rng: &mut Rng, structural: bool) -> 
         // Repeat a line many times.
         _ => {
             let lines: Vec<&str> = s.split_inclusive('\n').collect();
+            if lines.is_empty() {
+                return s.to_string();
+            }
             let line = rng.pick(&lines);
             let at = boundary(s, rng);
             format!("{}{}{}", &s[..at], line.repeat(1 + rng.below(50)), &s[at..])
