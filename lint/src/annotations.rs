@@ -122,6 +122,27 @@ struct Cx<'a> {
 }
 
 impl Cx<'_> {
+    /// Register what a consent check (function or field) covers.
+    fn grant(
+        &mut self,
+        grants: &mut Vec<Grant>,
+        file: usize,
+        name: String,
+        c: &crate::ir::ConsentAttr,
+    ) -> GrantId {
+        let g = Grant {
+            name,
+            recipients: self.recipients(file, &c.to, true),
+            purposes: self.purposes(file, &c.purposes),
+            categories: match &c.categories {
+                Some(names) => self.categories(file, names, true),
+                None => CatSet::ALL,
+            },
+        };
+        grants.push(g);
+        (grants.len() - 1) as GrantId
+    }
+
     fn problem(&mut self, file: usize, span: Span, code: Code, message: String) {
         let file = self
             .files
@@ -288,17 +309,7 @@ impl Specs {
                 spec.source = Some(cx.categories(file, &s.categories, false));
             }
             if let Some(c) = &ann.consent_check {
-                let g = Grant {
-                    name: info.path.clone(),
-                    recipients: cx.recipients(file, &c.to, true),
-                    purposes: cx.purposes(file, &c.purposes),
-                    categories: match &c.categories {
-                        Some(names) => cx.categories(file, names, true),
-                        None => CatSet::ALL,
-                    },
-                };
-                let id = specs.grants.len() as GrantId;
-                specs.grants.push(g);
+                let id = cx.grant(&mut specs.grants, file, info.path.clone(), c);
                 spec.check = Some((id, shape_of(info.def.ret.as_ref())));
             }
             if let Some(d) = &ann.declassify {
@@ -350,17 +361,8 @@ impl Specs {
                         specs.field_cats.insert(f as *const FieldDef as usize, set);
                     }
                     if let Some(c) = &f.consent {
-                        let g = Grant {
-                            name: format!("{}.{}", adt.name, f.name),
-                            recipients: cx.recipients(file, &c.to, true),
-                            purposes: cx.purposes(file, &c.purposes),
-                            categories: match &c.categories {
-                                Some(names) => cx.categories(file, names, true),
-                                None => CatSet::ALL,
-                            },
-                        };
-                        let id = specs.grants.len() as GrantId;
-                        specs.grants.push(g);
+                        let name = format!("{}.{}", adt.name, f.name);
+                        let id = cx.grant(&mut specs.grants, file, name, c);
                         specs.consent_fields.insert((a, f.name.clone()), id);
                     }
                 }
