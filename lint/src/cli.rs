@@ -367,10 +367,17 @@ fn analyse(ws: &Workspace, policy: &Policy, io: &mut Io<'_>) -> Analysis {
 
 /// Read the files that findings point into (a source in another file than
 /// the sink) but whose text the analysis did not keep, so that reports can
-/// show their snippets. Unreadable or huge files are left out: the report
-/// then names the place without a snippet.
+/// show their snippets. Only regular files inside the workspace are read: a
+/// finding may name a file the analysis refused to read because it lies
+/// outside the workspace (a manifest's `[lib] path = "/proc/self/environ"`,
+/// a `#[path]`, a symlink), and printing a snippet of it would leak it into
+/// the CI log. Unreadable or huge files are left out: the report then names
+/// the place without a snippet.
 fn add_missing_sources(ws: &Workspace, analysis: &mut Analysis) {
     const MAX_LEN: u64 = 8 << 20;
+    let Ok(root) = std::fs::canonicalize(&ws.root) else {
+        return;
+    };
     let wanted: std::collections::BTreeSet<String> = analysis
         .findings
         .iter()
@@ -379,7 +386,12 @@ fn add_missing_sources(ws: &Workspace, analysis: &mut Analysis) {
         .cloned()
         .collect();
     for file in wanted {
-        let path = ws.root.join(&file);
+        let Ok(path) = std::fs::canonicalize(root.join(&file)) else {
+            continue;
+        };
+        if !path.starts_with(&root) {
+            continue;
+        }
         let small = std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= MAX_LEN);
         if let Some(text) = small.then(|| std::fs::read_to_string(&path).ok()).flatten() {
             analysis.sources.insert(file, text.into());

@@ -487,6 +487,51 @@ fn symlinks_out_of_the_workspace_are_not_read() {
     assert!(o.stdout.contains("outside the workspace"), "{}", o.all());
 }
 
+/// Regression: a manifest naming a target file outside the workspace made
+/// the human report print a snippet of that file, which the engine had
+/// rightly refused to read: `[lib] path = "/proc/self/environ"` printed the
+/// process environment, CI secrets included, into the log.
+#[test]
+fn files_outside_the_workspace_are_never_printed() {
+    let outside = Dir::new();
+    let secret = outside.write("secret.txt", "SECRET-VALUE-8d2f = 1\nline two\n");
+    let mut targets = vec![secret.to_str().unwrap().to_string()];
+    if cfg!(target_os = "linux") {
+        targets.push("/proc/self/environ".to_string());
+    }
+    for target in targets {
+        let d = Dir::krate("pub fn ok() {}\n");
+        d.write(
+            "Cargo.toml",
+            format!(
+                "{}\n[lib]\npath = {target:?}\n",
+                MANIFEST.replace("[workspace]\n", "")
+            ) + "\n[workspace]\n",
+        );
+        for args in [
+            &[][..],
+            &["--format", "json"],
+            &["--format", "sarif"],
+            &["--format", "github"],
+            &["inventory"],
+        ] {
+            let o = run_in(
+                &d.path,
+                args,
+                &[("DATAGATE_TEST_SECRET", "SECRET-VALUE-env")],
+            );
+            assert_eq!(o.code(), 2, "{target} {args:?}: {}", o.all());
+            assert!(
+                !o.all().contains("SECRET-VALUE"),
+                "{target} {args:?} leaked: {}",
+                o.all()
+            );
+        }
+        let o = d.run(&[]);
+        assert!(o.stdout.contains("outside the workspace"), "{}", o.all());
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn unreadable_file() {
