@@ -18,7 +18,7 @@ use datagate_spec::Code;
 use miette::Diagnostic;
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -296,6 +296,50 @@ pub fn run(
     })
 }
 
+/// Where a file that lies in the workspace really leads, when that is
+/// outside the workspace: a symlink (of the file or of a directory on its
+/// way) to `/proc/self/environ`, `~/.bashrc`, …. Files in the workspace are
+/// content of the checkout, which on a pull request a stranger controls;
+/// reading such a policy, baseline or disclosure would print the outside
+/// file in diagnostics, and writing a baseline would overwrite it. Paths
+/// outside the workspace are the caller's choice and are used as given.
+pub fn leads_outside(path: &Path, root: &Path) -> Option<PathBuf> {
+    let canon_root = std::fs::canonicalize(root).ok()?;
+    let mut lexical = PathBuf::new();
+    for c in std::path::absolute(path).ok()?.components() {
+        match c {
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            Component::CurDir => {}
+            c => lexical.push(c),
+        }
+    }
+    if !(lexical.starts_with(root) || lexical.starts_with(&canon_root)) {
+        return None;
+    }
+    let real = match std::fs::canonicalize(&lexical) {
+        Ok(real) => real,
+        // Not there (yet): a dangling symlink leads wherever it points; a
+        // missing file, wherever its directory really is.
+        Err(_) => match std::fs::read_link(&lexical) {
+            Ok(target) => return Some(target),
+            Err(_) => {
+                let dir = std::fs::canonicalize(lexical.parent()?).ok()?;
+                dir.join(lexical.file_name()?)
+            }
+        },
+    };
+    (!real.starts_with(&canon_root)).then_some(real)
+}
+
+fn outside_message(real: &Path) -> String {
+    format!(
+        "it leads outside the workspace (to `{}`); datagate does not follow it",
+        real.display()
+    )
+}
+
 /// Discover the workspace and load its policy; errors are reported.
 fn prepare(target: &TargetArgs, io: &mut Io<'_>) -> Option<(Workspace, Policy)> {
     let opts = DiscoverOptions {
@@ -328,6 +372,19 @@ fn prepare(target: &TargetArgs, io: &mut Io<'_>) -> Option<(Workspace, Policy)> 
             std::path::absolute(&dir).unwrap_or(dir)
         }
     };
+    let policy_file = target
+        .policy
+        .clone()
+        .or_else(|| policy::find(&start, &ws.root));
+    if let Some(real) = policy_file.as_deref().and_then(|p| leads_outside(p, &ws.root)) {
+        let path = policy_file.as_deref().unwrap_or(&real);
+        let name = path.strip_prefix(&ws.root).unwrap_or(path);
+        io.diagnostic(&policy::PolicyError::Read {
+            path: name.display().to_string(),
+            message: outside_message(&real),
+        });
+        return None;
+    }
     match policy::load_nearest(target.policy.as_deref(), &start, &ws.root) {
         Ok(policy) => Some((ws, policy)),
         Err(e) => {
@@ -438,6 +495,18 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> u8 {
     let Some((ws, policy)) = prepare(&args.target, io) else {
         return EXIT_ERROR;
     };
+    let reads = args.baseline.iter().map(|p| (p, false));
+    for (path, write) in reads.chain(args.write_baseline.iter().map(|p| (p, true))) {
+        if let Some(real) = leads_outside(path, &ws.root) {
+            let (path, message) = (path.display().to_string(), outside_message(&real));
+            io.diagnostic(&if write {
+                baseline::BaselineError::Write { path, message }
+            } else {
+                baseline::BaselineError::Read { path, message }
+            });
+            return EXIT_ERROR;
+        }
+    }
     let mut baseline = match &args.baseline {
         Some(path) => match Baseline::load(path) {
             Ok(b) => Some(b),
@@ -497,18 +566,27 @@ fn check(args: &CheckArgs, io: &mut Io<'_>) -> u8 {
 }
 
 fn inventory_cmd(args: &InventoryArgs, io: &mut Io<'_>) -> u8 {
-    let disclosure = match &args.disclosure {
-        Some(path) => match Disclosure::load(path) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                io.diagnostic(&*e);
-                return EXIT_ERROR;
-            }
-        },
-        None => None,
-    };
     let Some((ws, policy)) = prepare(&args.target, io) else {
         return EXIT_ERROR;
+    };
+    let disclosure = match &args.disclosure {
+        Some(path) => {
+            let loaded = match leads_outside(path, &ws.root) {
+                Some(real) => Err(Box::new(inventory::DisclosureDiagnostic::unreadable(
+                    &path.display().to_string(),
+                    &outside_message(&real),
+                ))),
+                None => Disclosure::load(path),
+            };
+            match loaded {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    io.diagnostic(&*e);
+                    return EXIT_ERROR;
+                }
+            }
+        }
+        None => None,
     };
     let analysis = analyse(&ws, &policy, io);
     warn_if_nothing_read(&ws, &analysis, io);

@@ -464,14 +464,24 @@ impl Disclosure {
         let name = path.display().to_string();
         match std::fs::read_to_string(path) {
             Ok(text) => Disclosure::parse(&name, &text),
-            Err(e) => Err(Box::new(DisclosureDiagnostic {
-                message: format!("could not read disclosure `{name}`: {e}"),
-                severity: miette::Severity::Error,
-                code: "datagate::disclosure::read",
-                src: None,
-                label: None,
-                help: None,
-            })),
+            Err(e) => Err(Box::new(DisclosureDiagnostic::unreadable(
+                &name,
+                &e.to_string(),
+            ))),
+        }
+    }
+}
+
+impl DisclosureDiagnostic {
+    /// The disclosure file `name` could not be read, for this reason.
+    pub fn unreadable(name: &str, message: &str) -> DisclosureDiagnostic {
+        DisclosureDiagnostic {
+            message: format!("could not read disclosure `{name}`: {message}"),
+            severity: miette::Severity::Error,
+            code: "datagate::disclosure::read",
+            src: None,
+            label: None,
+            help: None,
         }
     }
 }

@@ -532,6 +532,76 @@ fn files_outside_the_workspace_are_never_printed() {
     }
 }
 
+/// Regression: the policy, baseline and disclosure files of a checkout are
+/// the pull request's to choose, symlinks included. A `datagate.toml`
+/// linking to `/proc/self/environ` printed the environment in the policy's
+/// syntax error, and `--write-baseline` wrote through a link to anywhere.
+/// Files in the workspace that lead outside it are refused; paths outside
+/// the workspace, given by whoever runs datagate, are used as given.
+#[cfg(unix)]
+#[test]
+fn config_files_that_lead_outside_the_workspace_are_refused() {
+    use std::os::unix::fs::symlink;
+    let outside = Dir::new();
+    let secret = outside.write("secret.txt", "SECRET-VALUE-41c = [\n");
+    let d = Dir::krate(FLOW);
+    let refused = |o: &Run, file: &str| {
+        assert_eq!(o.code(), 2, "{}", o.all());
+        assert!(!o.all().contains("SECRET-VALUE"), "leaked: {}", o.all());
+        assert!(o.stderr.contains(file), "{}", o.all());
+        assert!(
+            o.stderr.contains("leads outside the workspace"),
+            "{}",
+            o.all()
+        );
+    };
+    symlink(&secret, d.path.join("datagate.toml")).unwrap();
+    refused(&d.run(&[]), "datagate.toml");
+    refused(&d.run(&["inventory"]), "datagate.toml");
+    std::fs::remove_file(d.path.join("datagate.toml")).unwrap();
+
+    symlink(&secret, d.path.join("baseline.json")).unwrap();
+    refused(&d.run(&["--baseline", "baseline.json"]), "baseline.json");
+    refused(
+        &d.run(&["--write-baseline", "baseline.json"]),
+        "baseline.json",
+    );
+    assert_eq!(
+        std::fs::read_to_string(&secret).unwrap(),
+        "SECRET-VALUE-41c = [\n"
+    );
+    // A dangling link, and a link to a directory on the way.
+    symlink(outside.path.join("new.json"), d.path.join("dangling.json")).unwrap();
+    refused(
+        &d.run(&["--write-baseline", "dangling.json"]),
+        "dangling.json",
+    );
+    symlink(&outside.path, d.path.join("ci")).unwrap();
+    refused(&d.run(&["--write-baseline", "ci/new.json"]), "ci/new.json");
+    assert!(!outside.path.join("new.json").exists());
+
+    symlink(&secret, d.path.join("disclosure.toml")).unwrap();
+    refused(
+        &d.run(&["inventory", "--disclosure", "disclosure.toml"]),
+        "disclosure.toml",
+    );
+    refused(&d.run(&["--policy", "disclosure.toml"]), "disclosure.toml");
+
+    // Links inside the workspace are fine, and so are files outside it
+    // named by whoever runs datagate.
+    d.write(
+        "config/policy.toml",
+        "[recipients]\nfacebook = { company = \"Meta\" }\n",
+    );
+    symlink("config/policy.toml", d.path.join("datagate.toml")).unwrap();
+    let kept = outside.path.join("kept.json");
+    let o = d.run(&["--write-baseline", kept.to_str().unwrap()]);
+    assert_eq!(o.code(), 0, "{}", o.all());
+    let o = d.run(&["--baseline", kept.to_str().unwrap()]);
+    assert_eq!(o.code(), 0, "{}", o.all());
+    assert!(o.stdout.contains("1 baselined"), "{}", o.all());
+}
+
 #[cfg(unix)]
 #[test]
 fn unreadable_file() {
