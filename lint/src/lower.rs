@@ -263,7 +263,7 @@ impl Lower {
                 let allow = self.allows(&m.attrs);
                 let inline = m.content.as_ref().map(|(_, items)| self.items(items, &[]));
                 out.push(Item::Mod(ModDef {
-                    name: m.ident.to_string(),
+                    name: syn::ext::IdentExt::unraw(&m.ident).to_string(),
                     span: sp(&m.ident),
                     inline,
                     path_attr,
@@ -953,11 +953,15 @@ fn member_name(m: &syn::Member) -> String {
 
 /// The value of a `#[path = ".."]` attribute.
 pub fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
-    attrs
-        .iter()
-        .find(|a| a.path().is_ident("path"))
-        .and_then(|a| match &a.meta {
-            syn::Meta::NameValue(nv) => match &nv.value {
+    path_attrs(attrs).into_iter().next()
+}
+
+/// Every module path an item may have: `#[path = ".."]` first, then the
+/// platform-dependent ones of `#[cfg_attr(.., path = "..")]`.
+pub fn path_attrs(attrs: &[syn::Attribute]) -> Vec<String> {
+    fn value(m: &syn::Meta) -> Option<String> {
+        match m {
+            syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
                 syn::Expr::Lit(syn::ExprLit {
                     lit: syn::Lit::Str(s),
                     ..
@@ -965,7 +969,16 @@ pub fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
                 _ => None,
             },
             _ => None,
-        })
+        }
+    }
+    let mut out: Vec<String> = attrs.iter().filter_map(|a| value(&a.meta)).collect();
+    for a in attrs.iter().filter(|a| a.path().is_ident("cfg_attr")) {
+        let parser = Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated;
+        if let Ok(list) = a.parse_args_with(parser) {
+            out.extend(list.iter().skip(1).filter_map(value));
+        }
+    }
+    out
 }
 
 fn span_from(lo: Span, whole: Span) -> Span {

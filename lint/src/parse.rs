@@ -357,10 +357,25 @@ fn collect_mods(
             continue;
         }
         let syn::Item::Mod(m) = item else { continue };
-        let name = m.ident.to_string();
+        // `mod r#as;` lives in `as.rs`.
+        let name = syn::ext::IdentExt::unraw(&m.ident).to_string();
         let mut path_mod = module.to_vec();
         path_mod.push(name.clone());
-        let path_attr = lower::path_attr(&m.attrs);
+        // With several possible paths (`cfg_attr` per platform), the first
+        // that exists; if none does, the first (reported as missing).
+        let candidates = lower::path_attrs(&m.attrs);
+        let path_attr = candidates
+            .iter()
+            .find(|p| {
+                let base = if inline {
+                    dir
+                } else {
+                    this_file.parent().unwrap_or(dir)
+                };
+                base.join(p).is_file()
+            })
+            .or(candidates.first())
+            .cloned();
         match &m.content {
             Some((_, inner)) => {
                 let sub = match &path_attr {

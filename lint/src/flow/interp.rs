@@ -931,11 +931,12 @@ impl<'a, 'p> Interp<'a, 'p> {
                 if std_model::pure_macro(name) {
                     return Val::default();
                 }
+                // `vec![a, b]` is a collection of its elements, which keep their type.
+                if name == "vec" {
+                    return Self::array_of(&vals);
+                }
                 let ty = match name.as_str() {
                     "format" => Ty::Ext(Arc::from("String"), Vec::new()),
-                    "vec" => Ty::Slice(Box::new(
-                        vals.first().map(|v| v.ty.clone()).unwrap_or(Ty::Unknown),
-                    )),
                     _ => Ty::Unknown,
                 };
                 // `write!(buf, ..)` writes into its first argument.
@@ -1180,17 +1181,7 @@ impl<'a, 'p> Interp<'a, 'p> {
             }
             Expr::Array(es) => {
                 let vals: Vec<Val<'p>> = es.iter().map(|x| self.eval(x, st)).collect();
-                let ty = Ty::Slice(Box::new(
-                    vals.first().map(|v| v.ty.clone()).unwrap_or(Ty::Unknown),
-                ));
-                let mut out = Val::typed(ty);
-                for v in &vals {
-                    out = out.join(&v.data());
-                }
-                out.ty = Ty::Slice(Box::new(
-                    vals.first().map(|v| v.ty.clone()).unwrap_or(Ty::Unknown),
-                ));
-                out
+                Self::array_of(&vals)
             }
             Expr::Cast { expr, ty } => {
                 let v = self.eval(expr, st);
@@ -1210,6 +1201,19 @@ impl<'a, 'p> Interp<'a, 'p> {
                 Val::default()
             }
         }
+    }
+
+    /// An array (or `vec!`) of these elements: their data, typed as a slice
+    /// of the first one's type, so a personal element type stays a type.
+    fn array_of(vals: &[Val<'p>]) -> Val<'p> {
+        let mut out = Val::default();
+        for v in vals {
+            out = out.join(&v.data());
+        }
+        out.ty = Ty::Slice(Box::new(
+            vals.first().map(|v| v.ty.clone()).unwrap_or(Ty::Unknown),
+        ));
+        out
     }
 
     fn branch_val(&mut self, v: &Val<'p>, st: State<'p>) -> (State<'p>, State<'p>) {

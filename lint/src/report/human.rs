@@ -31,11 +31,105 @@ pub fn handler(color: bool, width: usize) -> GraphicalReportHandler {
 
 /// Render any diagnostic (policy, baseline, discovery errors) the same way.
 pub fn render_diagnostic(diag: &dyn Diagnostic, color: bool, width: usize) -> String {
+    render_one(&handler(color, width), diag).unwrap_or_else(|| format!("error: {diag}\n"))
+}
+
+/// Lines longer than this (in bytes) are never shown in a snippet: miette
+/// pads the lines it labels with format widths, which panic past 65,535
+/// columns, and a megabyte of generated code on one line helps no one in a
+/// CI log. A diagnostic with such a line is rendered without snippets, its
+/// message naming the place instead.
+pub const MAX_SNIPPET_LINE: usize = 1_000;
+
+/// Render one diagnostic, without snippets when one would show a line
+/// longer than [`MAX_SNIPPET_LINE`]; `None` when miette cannot render it.
+fn render_one(handler: &GraphicalReportHandler, diag: &dyn Diagnostic) -> Option<String> {
     let mut out = String::new();
-    if handler(color, width).render_report(&mut out, diag).is_err() {
-        out = format!("error: {diag}\n");
+    let rendered = if too_wide(diag) {
+        handler.render_report(&mut out, &Plain::new(diag))
+    } else {
+        handler.render_report(&mut out, diag)
+    };
+    rendered.is_ok().then_some(out)
+}
+
+/// Whether a snippet of this diagnostic (or a related one) would show a
+/// line longer than [`MAX_SNIPPET_LINE`].
+fn too_wide(diag: &dyn Diagnostic) -> bool {
+    let wide = |src: &dyn SourceCode, span: &SourceSpan| {
+        src.read_span(span, 1, 1).is_ok_and(|c| {
+            c.data()
+                .split(|b| *b == b'\n')
+                .any(|line| line.len() > MAX_SNIPPET_LINE)
+        })
+    };
+    let own = match (diag.source_code(), diag.labels()) {
+        (Some(src), Some(mut labels)) => labels.any(|l| wide(src, l.inner())),
+        _ => false,
+    };
+    own || diag.related().is_some_and(|mut r| r.any(too_wide))
+}
+
+/// A diagnostic without its snippets: the message names the place of its
+/// first label instead (`… at datagate.toml:3:70001`).
+struct Plain<'a> {
+    inner: &'a dyn Diagnostic,
+    at: Option<String>,
+    related: Vec<Plain<'a>>,
+}
+
+impl<'a> Plain<'a> {
+    fn new(inner: &'a dyn Diagnostic) -> Plain<'a> {
+        let at = match (inner.source_code(), inner.labels()) {
+            (Some(src), Some(mut labels)) => labels.next().and_then(|l| {
+                let c = src.read_span(l.inner(), 0, 0).ok()?;
+                let name = c.name().map_or_else(String::new, |n| format!("{n}:"));
+                Some(format!("{name}{}:{}", c.line() + 1, c.column() + 1))
+            }),
+            _ => None,
+        };
+        let related = inner
+            .related()
+            .map(|r| r.map(Plain::new).collect())
+            .unwrap_or_default();
+        Plain { inner, at, related }
     }
-    out
+}
+
+impl fmt::Debug for Plain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Plain").field("at", &self.at).finish()
+    }
+}
+
+impl fmt::Display for Plain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.at {
+            Some(at) => write!(f, "{} (at {at})", self.inner),
+            None => write!(f, "{}", self.inner),
+        }
+    }
+}
+
+impl std::error::Error for Plain<'_> {}
+
+impl Diagnostic for Plain<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.inner.code()
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        self.inner.severity()
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.inner.help()
+    }
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.related.iter().map(|n| n as &dyn Diagnostic)))
+        }
+    }
 }
 
 /// Render the findings and the summary line.
@@ -44,10 +138,8 @@ pub fn render(report: &Report<'_>, opts: &HumanOptions) -> String {
     let mut out = String::new();
     for f in report.findings() {
         let diag = FindingDiagnostic::new(f, report);
-        let mut one = String::new();
-        if handler.render_report(&mut one, &diag).is_err() {
-            one = format!("error[{}]: {}\n", f.code, f.message);
-        }
+        let one = render_one(&handler, &diag)
+            .unwrap_or_else(|| format!("error[{}]: {}\n", f.code, f.message));
         out.push_str(&one);
         out.push('\n');
     }
@@ -94,8 +186,19 @@ fn source_of(report: &Report<'_>, file: &str) -> Option<NamedSource<Arc<str>>> {
         .map(|text| NamedSource::new(file, text.clone()))
 }
 
+/// The span of a location in its file's text, unless a line of the
+/// snippet (the location's and one on each side) is too long to show.
 fn span_in(report: &Report<'_>, hop: &crate::findings::Location, len: u32) -> Option<SourceSpan> {
     let text = report.analysis.sources.get(&hop.file)?;
+    let first = (hop.line as usize).saturating_sub(2);
+    let wide = text
+        .lines()
+        .skip(first)
+        .take(3)
+        .any(|line| line.len() > MAX_SNIPPET_LINE);
+    if wide {
+        return None;
+    }
     super::byte_range(text, hop, len).map(SourceSpan::from)
 }
 
