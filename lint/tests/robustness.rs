@@ -307,6 +307,48 @@ fn twenty_megabyte_generated_file() {
     eprintln!("20 MB file: {:?}", started.elapsed());
 }
 
+/// Regression: miette pads labelled lines with format widths, which panic
+/// past 65,535 columns, so a finding or a policy error far right on a long
+/// (generated) line crashed the human report. Such snippets are left out
+/// and the message names the place instead.
+#[test]
+fn diagnostics_on_very_long_lines() {
+    let pad = "x".repeat(70_000);
+    let d = Dir::krate(&format!("pub static S: &str = \"{pad}\"; fn broken( {{\n"));
+    let o = d.run(&[]);
+    assert_eq!(o.code(), 2, "{}", o.all());
+    assert!(o.stdout.contains("src/lib.rs:1:70"), "{}", o.all());
+    assert!(o.stdout.len() < 10_000, "the long line was printed");
+
+    let one_line = FLOW.replace('\n', " ");
+    let d = Dir::krate(&format!("pub static S: &str = \"{pad}\"; {one_line}\n"));
+    let o = d.run(&[]);
+    assert_eq!(o.code(), 1, "{}", o.all());
+    assert!(o.stdout.contains("unconsented-flow"), "{}", o.all());
+    assert!(o.stdout.len() < 10_000, "the long line was printed");
+
+    d.write(
+        "datagate.toml",
+        format!("[recipients]\nfacebook = {{ company = \"{pad}\", colour = 1 }}\n"),
+    );
+    let o = d.run(&[]);
+    assert_eq!(o.code(), 2, "{}", o.all());
+    assert!(o.stderr.contains("unknown field `colour`"), "{}", o.all());
+    assert!(o.stderr.contains("datagate.toml:2:700"), "{}", o.all());
+    std::fs::remove_file(d.path.join("datagate.toml")).unwrap();
+
+    d.write(
+        "baseline.json",
+        format!(
+            "{{\"version\": 1, \"findings\": [{} x]}}",
+            " ".repeat(70_000)
+        ),
+    );
+    let o = d.run(&["--baseline", "baseline.json"]);
+    assert_eq!(o.code(), 2, "{}", o.all());
+    assert!(o.stderr.contains("baseline.json:1:700"), "{}", o.all());
+}
+
 // ---------------------------------------------------------------------------
 // Deep nesting: the engine refuses files nested deeper than 256 brackets and
 // expressions deeper than its limit, with a parse-error; nothing overflows
