@@ -741,23 +741,39 @@ fn cfg_gated_modules() {
     assert_eq!(o.json()["summary"]["files"], 6);
 }
 
-/// Module files the sweep of the real corpus found the engine cannot
-/// locate, each of them compiled fine by rustc: `#[cfg_attr(.., path = ..)]`
-/// (aes, lazy_static, mio, native-tls, polyval, rustix, socket2, tempfile,
-/// portable-atomic), raw identifiers (`mod r#as;` in derive_more, flume,
-/// sqlx, windows-core), children of a `#[path]` file, which rustc treats
-/// like a `mod.rs` (getrandom), and `#[path]` inside an inline module that
-/// has a `#[path]` itself (rustls-webpki).
+/// Module files the sweep of the real corpus found the engine could not
+/// locate, although rustc compiles them: `#[cfg_attr(.., path = ..)]` (aes,
+/// lazy_static, mio, native-tls, polyval, rustix, socket2, tempfile,
+/// portable-atomic) and raw identifiers (`mod r#as;` in derive_more, flume,
+/// sqlx, windows-core). Fixed in 9f56419.
 #[test]
-#[ignore = "engine bug: parse.rs does not follow cfg_attr(path), raw-identifier module names and rustc's #[path] directory rules"]
-fn module_files_rustc_finds() {
+fn cfg_attr_paths_and_raw_identifier_modules() {
     let d = Dir::krate(
         "#[cfg_attr(unix, path = \"sys/unix.rs\")]\n#[cfg_attr(windows, path = \"sys/windows.rs\")]\nmod sys;\n\
-         pub mod r#as;\n#[path = \"../shared/util.rs\"]\nmod util;\npub mod algs;\n",
+         pub mod r#as;\npub mod r#type;\n",
     );
     d.write("src/sys/unix.rs", "pub fn u() {}\n");
     d.write("src/sys/windows.rs", "pub fn w() {}\n");
     d.write("src/as.rs", "pub fn a() {}\n");
+    d.write("src/type.rs", FLOW);
+    let o = d.run(&["--format", "json"]);
+    assert_eq!(o.code(), 1, "{}", o.all());
+    assert_eq!(
+        o.json()["findings"][0]["file"],
+        "src/type.rs",
+        "{}",
+        o.all()
+    );
+}
+
+/// rustc's directory rules for `#[path]`: the children of a `#[path]` file
+/// are looked for next to it, as for a `mod.rs` (getrandom), and a `#[path]`
+/// inside an inline module that has a `#[path]` itself is relative to that
+/// directory (rustls-webpki).
+#[test]
+#[ignore = "engine bug: parse.rs looks for the children of a #[path] file in a directory named after it, and resolves #[path] inside an inline #[path] module from the wrong directory"]
+fn path_attribute_directories_as_rustc() {
+    let d = Dir::krate("#[path = \"../shared/util.rs\"]\nmod util;\npub mod algs;\n");
     d.write("shared/util.rs", "mod helper;\n");
     d.write("shared/helper.rs", "pub fn h() {}\n");
     d.write(
@@ -767,26 +783,7 @@ fn module_files_rustc_finds() {
     d.write("src/alg_tests.rs", "pub fn t() {}\n");
     let o = d.run(&["--format", "json"]);
     assert_eq!(o.code(), 0, "{}", o.all());
-    assert_eq!(o.json()["summary"]["files"], 8, "{}", o.all());
-}
-
-/// Code pulled in with `include!("file.rs")` is code of the crate: moving an
-/// unguarded flow into an included file must not hide it. (Includes of
-/// generated files, `include!(concat!(env!("OUT_DIR"), ..))`, cannot be read
-/// without a build.)
-#[test]
-#[ignore = "engine bug: include!(\"file.rs\") is not followed, so its code is silently not analysed (exit 0)"]
-fn included_files_are_analysed() {
-    let d = Dir::krate("include!(\"flow.rs\");\n");
-    d.write("src/flow.rs", FLOW);
-    let o = d.run(&["--format", "json"]);
-    assert_eq!(o.code(), 1, "{}", o.all());
-    assert_eq!(
-        o.json()["findings"][0]["file"],
-        "src/flow.rs",
-        "{}",
-        o.all()
-    );
+    assert_eq!(o.json()["summary"]["files"], 5, "{}", o.all());
 }
 
 // ---------------------------------------------------------------------------
