@@ -182,6 +182,11 @@ fn from_cargo(manifest: &Path, include_tests: bool) -> Option<Workspace> {
         .manifest_path(manifest)
         .no_deps()
         .other_options(vec!["--offline".to_string()])
+        // Not in the checked workspace: there, a `rust-toolchain.toml` would
+        // make the rustup proxy run a "cargo" of the pull request's choosing,
+        // and its `.cargo/config.toml` would be read. The manifest path is
+        // absolute, so cargo finds the workspace all the same.
+        .current_dir(std::env::temp_dir())
         .exec()
         .ok()?;
     let root = absolute(meta.workspace_root.as_std_path());

@@ -412,38 +412,37 @@ fn collect_mods(
                         }
                     }
                 };
-                // A `#[path]` file that is not `mod.rs` still nests its
-                // children in a directory named after the module.
-                let child_dir = if path_attr.is_some() && !module_owns_dir(&file) {
-                    child_dir.join(
-                        file.file_stem()
-                            .map(|s| s.to_string_lossy().into_owned())
-                            .unwrap_or_default(),
-                    )
-                } else {
-                    child_dir
-                };
+                // rustc treats a file loaded through `#[path]` like a
+                // `mod.rs`: its children sit beside it.
                 out.push((path_mod, file, child_dir, span));
             }
         }
     }
 }
 
-fn module_owns_dir(file: &Path) -> bool {
-    matches!(
-        file.file_name().and_then(|n| n.to_str()),
-        Some("mod.rs" | "lib.rs" | "main.rs")
-    )
-}
 
 /// The position where bracket nesting first exceeds [`MAX_NESTING`], ignoring
 /// brackets in strings, chars and comments only roughly (a false alarm needs
 /// hundreds of unbalanced brackets in literals).
 fn too_deep(text: &str) -> Option<Pos> {
     let mut depth = 0usize;
+    // Prefix operators, references, closures' bars and generic brackets nest
+    // without brackets (`!!!!x`, `&&&&T`, `|a| |b| ..`, `Vec<Vec<..>>`):
+    // count them until a token that ends such a run.
+    let mut streak = 0usize;
     let (mut line, mut col) = (1u32, 0u32);
     for c in text.chars() {
         col += 1;
+        match c {
+            '!' | '&' | '*' | '-' | '|' | '<' => {
+                streak += 1;
+                if streak > 4 * MAX_NESTING {
+                    return Some(Pos { line, col });
+                }
+            }
+            ';' | ',' | '{' | '}' | '(' | ')' | '[' | ']' | '=' => streak = 0,
+            _ => {}
+        }
         match c {
             '\n' => {
                 line += 1;
