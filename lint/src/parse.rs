@@ -420,7 +420,6 @@ fn collect_mods(
     }
 }
 
-
 /// The position where bracket nesting first exceeds [`MAX_NESTING`], ignoring
 /// brackets in strings, chars and comments only roughly (a false alarm needs
 /// hundreds of unbalanced brackets in literals).

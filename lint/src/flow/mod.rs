@@ -32,6 +32,8 @@ pub const MAX_PASSES: usize = 4;
 /// Resolved paths of function bodies, shared by every analysis of a run.
 type PathCache<'p> = std::sync::RwLock<std::collections::HashMap<usize, crate::index::Res<'p>>>;
 
+// The run's read-only inputs, plus the three things a batch updates.
+#[allow(clippy::too_many_arguments)]
 fn run_batch<'p>(
     ix: &Index<'p>,
     specs: &Specs,
