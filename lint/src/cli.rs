@@ -376,7 +376,10 @@ fn prepare(target: &TargetArgs, io: &mut Io<'_>) -> Option<(Workspace, Policy)> 
         .policy
         .clone()
         .or_else(|| policy::find(&start, &ws.root));
-    if let Some(real) = policy_file.as_deref().and_then(|p| leads_outside(p, &ws.root)) {
+    if let Some(real) = policy_file
+        .as_deref()
+        .and_then(|p| leads_outside(p, &ws.root))
+    {
         let path = policy_file.as_deref().unwrap_or(&real);
         let name = path.strip_prefix(&ws.root).unwrap_or(path);
         io.diagnostic(&policy::PolicyError::Read {
