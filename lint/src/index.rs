@@ -243,8 +243,25 @@ impl<'p> Index<'p> {
             }
         }
         let mut pending = Vec::new();
+        let mut filled = std::collections::HashSet::new();
         for pm in &parsed.modules {
-            let m = ix.module_for(pm.krate, &pm.module, pm.file);
+            let mut m = ix.module_for(pm.krate, &pm.module, pm.file);
+            if !filled.insert(m) {
+                // A second file for the same module (`include!`, another
+                // platform's `cfg_attr(path)`): a module record of its own,
+                // so its items keep their file; its names resolve in it and
+                // its parent, as the first file's do.
+                let parent = ix.modules[m].parent;
+                m = ix.modules.len();
+                ix.modules.push(Module {
+                    krate: pm.krate,
+                    path: pm.module.clone(),
+                    file: pm.file,
+                    parent,
+                    ..Default::default()
+                });
+                filled.insert(m);
+            }
             ix.modules[m].file = pm.file;
             let allows: Vec<&AllowAttr> = ix.inherited_allows(m);
             ix.add_items(m, &pm.ir.items, pm.file, &allows, &mut pending);

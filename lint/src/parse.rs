@@ -352,6 +352,19 @@ fn collect_mods(
 ) {
     for item in items {
         if let syn::Item::Macro(m) = item {
+            // `include!("gen.rs");` at item level: that file's items belong
+            // to this module.
+            if m.mac.path.is_ident("include") {
+                if let Ok(lit) = m.mac.parse_body::<syn::LitStr>() {
+                    let base = this_file.parent().unwrap_or(dir);
+                    let f = base.join(lit.value());
+                    let cd = f
+                        .parent()
+                        .map_or_else(|| base.to_path_buf(), Path::to_path_buf);
+                    out.push((module.to_vec(), f, cd, lower::span_of(lit.span())));
+                }
+                continue;
+            }
             let inner = lower::macro_items(m);
             collect_mods(&inner, module, dir, this_file, inline, out);
             continue;
@@ -361,21 +374,25 @@ fn collect_mods(
         let name = syn::ext::IdentExt::unraw(&m.ident).to_string();
         let mut path_mod = module.to_vec();
         path_mod.push(name.clone());
-        // With several possible paths (`cfg_attr` per platform), the first
-        // that exists; if none does, the first (reported as missing).
+        // Several possible paths (`cfg_attr` per platform): every one that
+        // exists is analysed (as the same module); if none does, the first
+        // is reported as missing.
+        let base = if inline {
+            dir
+        } else {
+            this_file.parent().unwrap_or(dir)
+        };
         let candidates = lower::path_attrs(&m.attrs);
-        let path_attr = candidates
+        let existing: Vec<&String> = candidates
             .iter()
-            .find(|p| {
-                let base = if inline {
-                    dir
-                } else {
-                    this_file.parent().unwrap_or(dir)
-                };
-                base.join(p).is_file()
-            })
-            .or(candidates.first())
-            .cloned();
+            .filter(|p| base.join(p).is_file())
+            .collect();
+        let paths: Vec<&String> = if existing.is_empty() {
+            candidates.iter().take(1).collect()
+        } else {
+            existing
+        };
+        let path_attr = paths.first().map(|p| (*p).clone());
         match &m.content {
             Some((_, inner)) => {
                 let sub = match &path_attr {
@@ -386,34 +403,26 @@ fn collect_mods(
             }
             None => {
                 let span = lower::span_of(syn::spanned::Spanned::span(&m.ident));
-                let (file, child_dir) = match &path_attr {
-                    Some(p) => {
-                        // Outside inline modules `#[path]` is relative to the
-                        // file's own directory; inside them, to the inline
-                        // modules' directory.
-                        let base = if inline {
-                            dir.to_path_buf()
-                        } else {
-                            this_file
-                                .parent()
-                                .map_or_else(|| dir.to_path_buf(), Path::to_path_buf)
-                        };
+                if !paths.is_empty() {
+                    // rustc treats a file loaded through `#[path]` like a
+                    // `mod.rs`: its children sit beside it.
+                    for p in &paths {
                         let f = base.join(p);
-                        let cd = f.parent().map_or_else(|| base.clone(), Path::to_path_buf);
-                        (f, cd)
+                        let cd = f
+                            .parent()
+                            .map_or_else(|| base.to_path_buf(), Path::to_path_buf);
+                        out.push((path_mod.clone(), f, cd, span));
                     }
-                    None => {
-                        let flat = dir.join(format!("{name}.rs"));
-                        let nested = dir.join(&name).join("mod.rs");
-                        if flat.is_file() || !nested.is_file() {
-                            (flat, dir.join(&name))
-                        } else {
-                            (nested, dir.join(&name))
-                        }
-                    }
+                    continue;
+                }
+                let flat = dir.join(format!("{name}.rs"));
+                let nested = dir.join(&name).join("mod.rs");
+                let file = if flat.is_file() || !nested.is_file() {
+                    flat
+                } else {
+                    nested
                 };
-                // rustc treats a file loaded through `#[path]` like a
-                // `mod.rs`: its children sit beside it.
+                let child_dir = dir.join(&name);
                 out.push((path_mod, file, child_dir, span));
             }
         }

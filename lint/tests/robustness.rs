@@ -770,7 +770,6 @@ fn cfg_attr_paths_and_raw_identifier_modules() {
 /// in the Windows file must be found on Linux too. The engine analyses only
 /// the first alternative that exists: the other files are silently skipped.
 #[test]
-#[ignore = "engine bug: parse.rs reads only the first existing #[cfg_attr(.., path)] alternative; the others are silently skipped"]
 fn every_cfg_attr_path_alternative_is_analysed() {
     let d = Dir::krate(
         "#[cfg_attr(unix, path = \"sys/unix.rs\")]\n#[cfg_attr(windows, path = \"sys/windows.rs\")]\nmod sys;\n",
@@ -792,7 +791,7 @@ fn every_cfg_attr_path_alternative_is_analysed() {
 /// inside an inline module that has a `#[path]` itself is relative to that
 /// directory (rustls-webpki).
 #[test]
-#[ignore = "engine bug: parse.rs looks for the children of a #[path] file in a directory named after it, and resolves #[path] inside an inline #[path] module from the wrong directory"]
+#[ignore = "engine bug: parse.rs resolves #[path] inside an inline #[path] module from the wrong directory"]
 fn path_attribute_directories_as_rustc() {
     let d = Dir::krate("#[path = \"../shared/util.rs\"]\nmod util;\npub mod algs;\n");
     d.write("shared/util.rs", "mod helper;\n");
