@@ -9,6 +9,7 @@ use crate::discover::{TargetKind, Workspace};
 use crate::ir::{FileIr, Pos, Problem, Span};
 use crate::lower;
 use datagate_spec::Code;
+use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -65,6 +66,9 @@ impl Parsed {
     }
 }
 
+/// Module paths deeper than this are not followed (only `#[path]` cycles get there).
+pub const MAX_MODULE_DEPTH: usize = 64;
+
 /// Counts from a parse-only run (the benchmark's floor).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ParseStats {
@@ -90,7 +94,6 @@ struct Shared<'a> {
     ws: &'a Workspace,
     root: PathBuf,
     lower: bool,
-    seen: Mutex<HashSet<(usize, PathBuf)>>,
     out: Mutex<Vec<Walked>>,
     problems: Mutex<Vec<FileProblem>>,
 }
@@ -142,29 +145,61 @@ fn walk(ws: &Workspace, lower: bool) -> WalkResult {
         ws,
         root,
         lower,
-        seen: Mutex::new(HashSet::new()),
         out: Mutex::new(Vec::new()),
         problems: Mutex::new(Vec::new()),
     };
-    rayon::scope(|s| {
-        for (i, (_, t)) in ws.targets().enumerate() {
-            let child_dir = t
+    // Level by level: every file of a level in parallel, then the modules
+    // they declare. A file reached twice in one crate (two `mod`s, `#[path]`
+    // aliases, cycles) is read once, under the smallest module path of the
+    // first level that reaches it: the choice never depends on timing.
+    let mut level: Vec<Task> = ws
+        .targets()
+        .enumerate()
+        .map(|(i, (_, t))| Task {
+            krate: i,
+            module: Vec::new(),
+            path: t.root_file.clone(),
+            child_dir: t
                 .root_file
                 .parent()
-                .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-            let task = Task {
-                krate: i,
-                module: Vec::new(),
-                path: t.root_file.clone(),
-                child_dir,
-                decl: None,
-            };
-            let sh = &shared;
-            s.spawn(move |s| run_task(s, sh, task));
-        }
-    });
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            decl: None,
+        })
+        .collect();
+    let mut seen: HashSet<(usize, PathBuf)> = HashSet::new();
+    while !level.is_empty() {
+        let mut keyed: Vec<(usize, PathBuf, Task)> = level
+            .into_iter()
+            .map(|t| {
+                (
+                    t.krate,
+                    std::fs::canonicalize(&t.path).unwrap_or_else(|_| t.path.clone()),
+                    t,
+                )
+            })
+            .collect();
+        keyed.sort_by(|a, b| (a.0, &a.1, &a.2.module).cmp(&(b.0, &b.1, &b.2.module)));
+        // Files outside the workspace are not read: each declaration of one
+        // gets its own finding.
+        let root = &shared.root;
+        keyed.dedup_by(|b, a| a.0 == b.0 && a.1 == b.1 && a.1.starts_with(root));
+        let todo: Vec<Task> = keyed
+            .into_iter()
+            .filter(|(k, c, _)| !c.starts_with(root) || seen.insert((*k, c.clone())))
+            .map(|(_, _, t)| t)
+            .collect();
+        let sh = &shared;
+        level = todo
+            .into_par_iter()
+            .flat_map_iter(|t| run_task(sh, t))
+            .collect();
+    }
     let mut out = shared.out.into_inner().unwrap_or_else(|e| e.into_inner());
+    // A file reached under several module paths of one crate (two `mod`
+    // declarations, `#[path]` aliases) is analysed once, under the smallest
+    // path: which task reached it first must not matter.
     out.sort_by(|a, b| (&a.0, a.2, &a.3).cmp(&(&b.0, b.2, &b.3)));
+    out.dedup_by(|b, a| a.0 == b.0 && a.2 == b.2);
     let mut files: Vec<SourceFile> = Vec::new();
     let mut modules = Vec::new();
     for (rel, text, krate, module, ir) in out {
@@ -218,7 +253,8 @@ fn report(sh: &Shared<'_>, file: String, span: Span, message: String) {
         .push(p);
 }
 
-fn run_task<'s>(s: &rayon::Scope<'s>, sh: &'s Shared<'s>, task: Task) {
+/// Read, parse and lower one file; returns the module files it declares.
+fn run_task(sh: &Shared<'_>, task: Task) -> Vec<Task> {
     let rel = sh.ws.relative(&task.path);
     let (decl_file, decl_span) = task
         .decl
@@ -233,8 +269,18 @@ fn run_task<'s>(s: &rayon::Scope<'s>, sh: &'s Shared<'s>, task: Task) {
                 decl_span,
                 format!("cannot read `{rel}`: {e}"),
             );
-            return;
+            return Vec::new();
         }
+    };
+    // The same file by another way (`src/../src/a.rs`, a symlink inside
+    // the workspace) has one name.
+    let rel = match canon.strip_prefix(&sh.root) {
+        Ok(r) => r
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => rel,
     };
     if !canon.starts_with(&sh.root) {
         report(
@@ -243,15 +289,17 @@ fn run_task<'s>(s: &rayon::Scope<'s>, sh: &'s Shared<'s>, task: Task) {
             decl_span,
             format!("module file `{rel}` is outside the workspace (resolves to `{}`); datagate does not read it", canon.display()),
         );
-        return;
+        return Vec::new();
     }
-    if !sh
-        .seen
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert((task.krate, canon.clone()))
-    {
-        return;
+    // `#[path]` cycles nest module paths without end: cut them.
+    if task.module.len() > MAX_MODULE_DEPTH {
+        report(
+            sh,
+            decl_file,
+            decl_span,
+            format!("modules nested deeper than {MAX_MODULE_DEPTH} levels at `{rel}` (a `#[path]` cycle?); datagate does not follow them"),
+        );
+        return Vec::new();
     }
     let bytes = match std::fs::read(&canon) {
         Ok(b) => b,
@@ -262,7 +310,7 @@ fn run_task<'s>(s: &rayon::Scope<'s>, sh: &'s Shared<'s>, task: Task) {
                 Span::default(),
                 format!("cannot read `{rel}`: {e}"),
             );
-            return;
+            return Vec::new();
         }
     };
     let text: Arc<str> = match String::from_utf8(bytes) {
@@ -281,7 +329,7 @@ fn run_task<'s>(s: &rayon::Scope<'s>, sh: &'s Shared<'s>, task: Task) {
                 },
                 format!("`{rel}` is not valid UTF-8 (byte {at})"),
             );
-            return;
+            return Vec::new();
         }
     };
     let lines = line_count(&text);
@@ -294,7 +342,7 @@ fn run_task<'s>(s: &rayon::Scope<'s>, sh: &'s Shared<'s>, task: Task) {
             task.module,
             None,
         ));
-        return;
+        return Vec::new();
     }
     let file = match syn::parse_file(&text) {
         Ok(f) => f,
@@ -308,7 +356,7 @@ fn run_task<'s>(s: &rayon::Scope<'s>, sh: &'s Shared<'s>, task: Task) {
                 task.module,
                 None,
             ));
-            return;
+            return Vec::new();
         }
     };
     let mut children = Vec::new();
@@ -329,16 +377,16 @@ fn run_task<'s>(s: &rayon::Scope<'s>, sh: &'s Shared<'s>, task: Task) {
         task.module.clone(),
         ir,
     ));
-    for (module, path, child_dir, span) in children {
-        let t = Task {
+    children
+        .into_iter()
+        .map(|(module, path, child_dir, span)| Task {
             krate: task.krate,
             module,
             path,
             child_dir,
             decl: Some((rel.clone(), span)),
-        };
-        s.spawn(move |s| run_task(s, sh, t));
-    }
+        })
+        .collect()
 }
 
 /// Out-of-line module declarations of a file: (module path, file, its child dir, span).
