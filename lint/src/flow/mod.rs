@@ -32,18 +32,28 @@ pub const MAX_PASSES: usize = 4;
 /// Resolved paths of function bodies, shared by every analysis of a run.
 type PathCache<'p> = std::sync::RwLock<std::collections::HashMap<usize, crate::index::Res<'p>>>;
 
-// The run's read-only inputs, plus the three things a batch updates.
-#[allow(clippy::too_many_arguments)]
-fn run_batch<'p>(
-    ix: &Index<'p>,
-    specs: &Specs,
-    cats: &CatTable,
-    files: &[crate::parse::SourceFile],
+/// What every batch of one run reads.
+struct Run<'a, 'p> {
+    ix: &'a Index<'p>,
+    specs: &'a Specs,
+    cats: &'a CatTable,
+    files: &'a [crate::parse::SourceFile],
+    paths: &'a PathCache<'p>,
+}
+
+fn run_batch(
+    run: &Run<'_, '_>,
     batch: &[FnId],
     flows: &mut Flows,
     callers: &mut [BTreeSet<FnId>],
-    paths: &PathCache<'p>,
 ) -> BTreeSet<FnId> {
+    let Run {
+        ix,
+        specs,
+        cats,
+        files,
+        paths,
+    } = *run;
     flows.rounds += 1;
     let slow = std::env::var_os("DATAGATE_SLOW").is_some();
     if slow {
@@ -198,6 +208,13 @@ pub fn analyze(
     };
     let mut callers: Vec<BTreeSet<FnId>> = vec![BTreeSet::new(); n];
     let paths: PathCache<'_> = Default::default();
+    let run = Run {
+        ix,
+        specs,
+        cats,
+        files,
+        paths: &paths,
+    };
     let with_body: Vec<bool> = (0..n).map(|f| ix.fns[f].def.body.is_some()).collect();
     // Pass one: bottom-up over a call graph read off the syntax (calls by
     // path, methods by name), each level in parallel, so most functions see
@@ -213,16 +230,7 @@ pub fn analyze(
         for f in &batch {
             pending.remove(f);
         }
-        let more = run_batch(
-            ix,
-            specs,
-            cats,
-            files,
-            &batch,
-            &mut flows,
-            &mut callers,
-            &paths,
-        );
+        let more = run_batch(&run, &batch, &mut flows, &mut callers);
         // Callers not analysed yet will see the new summaries anyway.
         pending.extend(more.into_iter().filter(|&g| level[g] <= l));
     }
@@ -254,16 +262,7 @@ pub fn analyze(
                 for f in &batch {
                     pending.remove(f);
                 }
-                let more = run_batch(
-                    ix,
-                    specs,
-                    cats,
-                    files,
-                    &batch,
-                    &mut flows,
-                    &mut callers,
-                    &paths,
-                );
+                let more = run_batch(&run, &batch, &mut flows, &mut callers);
                 pending.extend(more);
             }
             pending.retain(|&f| level[f] != l || !with_body[f]);
