@@ -15,7 +15,10 @@
 //! ```
 //!
 //! `DATAGATE_FUZZ_SEED=N` picks another seed, `DATAGATE_FUZZ_BATCH=N` the
-//! number of cases analysed together (default 25). Cases are analysed in
+//! number of cases analysed together (default 25), `DATAGATE_FUZZ_KEEP=1`
+//! keeps the generated crates in the temporary directory and
+//! `DATAGATE_FUZZ_VERBOSE=1` prints their parse errors (to see how many
+//! mutations the parser rejects). Cases are analysed in
 //! batches: one workspace per batch holding one copy of a fixture crate per
 //! case. A failing batch is kept on disk (its path is printed) and re-run
 //! case by case to name the smallest failing input.
