@@ -9,6 +9,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::rs_files;
 use datagate_lint::discover::{discover, DiscoverOptions};
 use datagate_lint::policy::load::load_for_workspace;
 use datagate_spec::Code;
@@ -29,21 +32,6 @@ fn fixture_crates() -> Vec<PathBuf> {
         .collect();
     v.sort();
     v
-}
-
-fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            rs_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "rs") {
-            out.push(p);
-        }
-    }
 }
 
 /// The expectations written in a fixture's sources.

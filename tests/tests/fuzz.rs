@@ -25,6 +25,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::rs_files;
 use datagate_lint::discover::{discover, DiscoverOptions, Package, Target, Workspace};
 use datagate_lint::findings::Analysis;
 use datagate_lint::inventory::{self, Disclosure, InventoryFormat};
@@ -652,21 +655,6 @@ struct Fixture {
     /// The packages, with paths relative to the fixture's root.
     packages: Vec<Package>,
     policy: Option<String>,
-}
-
-fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            rs_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "rs") {
-            out.push(p);
-        }
-    }
 }
 
 fn fixtures() -> Vec<Fixture> {
