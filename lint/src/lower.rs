@@ -9,6 +9,8 @@ use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 
+mod spans;
+
 /// Expressions nested deeper than this are not lowered further; the file gets
 /// a `parse-error` finding saying so (never a silent skip).
 pub const MAX_DEPTH: u32 = 400;
@@ -64,6 +66,16 @@ pub fn span_of(s: proc_macro2::Span) -> Span {
 
 fn sp<T: Spanned>(node: &T) -> Span {
     span_of(node.span())
+}
+
+/// The span from the start of `lo` to the end of `hi`.
+fn between(lo: proc_macro2::Span, hi: proc_macro2::Span) -> Span {
+    span_from(span_of(lo), span_of(hi))
+}
+
+/// An expression's span without printing it (see [`spans`]).
+fn expr_sp(e: &syn::Expr) -> Span {
+    between(spans::expr_lo(e), spans::expr_hi(e))
 }
 
 fn path_segs(p: &syn::Path) -> Vec<String> {
@@ -504,7 +516,7 @@ impl Lower {
             ty: ty_,
             init,
             els,
-            span: sp(l),
+            span: between(l.let_token.span, l.semi_token.span),
         }
     }
 
@@ -528,7 +540,7 @@ impl Lower {
     pub fn expr(&mut self, e: &syn::Expr) -> Expr {
         if self.depth >= MAX_DEPTH {
             if self.too_deep.is_none() {
-                self.too_deep = Some(sp(e));
+                self.too_deep = Some(expr_sp(e));
             }
             return Expr::Opaque(Vec::new());
         }
@@ -548,7 +560,12 @@ impl Lower {
             }),
             E::Path(p) => Expr::Path {
                 segs: path_segs(&p.path),
-                span: sp(p),
+                span: between(
+                    p.qself
+                        .as_ref()
+                        .map_or_else(|| spans::path_lo(&p.path), |q| q.lt_token.span),
+                    spans::path_hi(&p.path),
+                ),
             },
             E::Field(f) => Expr::Field {
                 base: self.boxed(&f.base),
@@ -562,13 +579,13 @@ impl Lower {
             E::Call(c) => Expr::Call {
                 callee: self.boxed(&c.func),
                 args: self.exprs(&c.args),
-                span: sp(c),
+                span: between(spans::expr_lo(&c.func), c.paren_token.span.close()),
             },
             E::MethodCall(m) => Expr::Method {
                 recv: self.boxed(&m.receiver),
                 name: m.method.to_string(),
                 args: self.exprs(&m.args),
-                span: span_from(sp(&m.method), sp(m)),
+                span: between(m.method.span(), m.paren_token.span.close()),
             },
             E::Macro(m) => self.mac(&m.mac),
             E::Unary(u) => match u.op {
@@ -613,7 +630,7 @@ impl Lower {
                         lhs,
                         rhs,
                         compound: true,
-                        span: sp(b),
+                        span: between(spans::expr_lo(&b.left), spans::expr_hi(&b.right)),
                     },
                     _ => Expr::Binary {
                         op: BinOp::Combine,
@@ -626,7 +643,7 @@ impl Lower {
                 lhs: self.boxed(&a.left),
                 rhs: self.boxed(&a.right),
                 compound: false,
-                span: sp(a),
+                span: between(spans::expr_lo(&a.left), spans::expr_hi(&a.right)),
             },
             E::If(i) => Expr::If {
                 cond: self.boxed(&i.cond),
@@ -678,11 +695,16 @@ impl Lower {
             },
             E::Return(r) => Expr::Return {
                 value: r.expr.as_ref().map(|e| self.boxed(e)),
-                span: sp(r),
+                span: between(
+                    r.return_token.span,
+                    r.expr
+                        .as_deref()
+                        .map_or(r.return_token.span, spans::expr_hi),
+                ),
             },
             E::Try(t) => Expr::Try {
                 expr: self.boxed(&t.expr),
-                span: sp(t),
+                span: between(spans::expr_lo(&t.expr), t.question_token.span),
             },
             E::Await(a) => Expr::Await(self.boxed(&a.base)),
             E::Closure(c) => Expr::Closure {
@@ -707,7 +729,12 @@ impl Lower {
                     })
                     .collect(),
                 rest: s.rest.as_ref().map(|r| self.boxed(r)),
-                span: sp(s),
+                span: between(
+                    s.qself
+                        .as_ref()
+                        .map_or_else(|| spans::path_lo(&s.path), |q| q.lt_token.span),
+                    s.brace_token.span.close(),
+                ),
             },
             E::Tuple(t) => Expr::Tuple(self.exprs(&t.elems)),
             E::Array(a) => Expr::Array(self.exprs(&a.elems)),
@@ -733,7 +760,8 @@ impl Lower {
             .last()
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
-        let span = sp(m);
+        let (lo, hi) = spans::mac(m);
+        let span = between(lo, hi);
         let args = self.macro_args(m.tokens.clone());
         match name.as_str() {
             "panic" | "unreachable" | "todo" | "unimplemented" => Expr::Diverge(args),
