@@ -6,6 +6,9 @@
 //! Usage: `floor [PATH]` (a workspace directory or its `Cargo.toml`; default:
 //! the current directory). Prints `{"files": N, "lines": N, "errors": N}`.
 
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use anyhow::Context as _;
 use datagate_lint::discover::{discover, DiscoverOptions};
 use std::path::PathBuf;
