@@ -7,7 +7,7 @@
 
 use crate::ir::{AllowAttr, EnumDef, FieldDef, FnDef, Item, StructDef, TraitDef, TyRef, UseEntry};
 use crate::parse::Parsed;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 pub type ModId = usize;
@@ -451,6 +451,11 @@ impl<'p> Index<'p> {
                             &a,
                             &[],
                         );
+                        // As in impls, a duplicate name is not a second method.
+                        if self.traits[tid].decls.contains_key(&f.name) {
+                            continue;
+                        }
+                        self.index_by_name(id);
                         self.traits[tid].decls.insert(f.name.clone(), id);
                     }
                 }
@@ -512,12 +517,6 @@ impl<'p> Index<'p> {
         let id = self.fns.len();
         let mut a = allows.to_vec();
         a.extend(f.ann.allow.iter());
-        if f.receiver.is_some() {
-            self.methods_by_name
-                .entry((f.name.clone(), f.arity()))
-                .or_default()
-                .push(id);
-        }
         self.fns.push(FnInfo {
             def: f,
             module,
@@ -528,6 +527,17 @@ impl<'p> Index<'p> {
             impl_generics,
         });
         id
+    }
+
+    /// Let calls of `.name(…)` on values of unknown type find method `id`.
+    fn index_by_name(&mut self, id: FnId) {
+        let f = self.fns[id].def;
+        if f.receiver.is_some() {
+            self.methods_by_name
+                .entry((f.name.clone(), f.arity()))
+                .or_default()
+                .push(id);
+        }
     }
 
     fn add_impl(&mut self, p: PendingImpl<'p>) {
@@ -549,6 +559,7 @@ impl<'p> Index<'p> {
             _ => "<impl>".to_string(),
         };
         let base = Self::join(&self.display_base(p.module), &type_name);
+        let mut names = HashSet::new();
         for f in &p.def.items {
             let path = format!("{base}::{}", f.name);
             let id = self.push_fn(
@@ -560,6 +571,14 @@ impl<'p> Index<'p> {
                 &p.allows,
                 &p.def.generics,
             );
+            // rustc rejects a second method of the same name in one impl
+            // (E0201). Its body is still analysed, but calls resolve to the
+            // first only: otherwise thousands of duplicates calling each
+            // other make the call graph quadratic.
+            if !names.insert(f.name.as_str()) {
+                continue;
+            }
+            self.index_by_name(id);
             if let Some(a) = adt {
                 self.methods_by_adt
                     .entry(a)
