@@ -27,7 +27,7 @@ fn main() -> anyhow::Result<()> {
                 .display()
         )
     })?;
-    let stats = datagate_lint::parse_only(&ws);
+    let stats = datagate_lint::parse_only_pooled(&ws);
     println!(
         "{}",
         serde_json::json!({"files": stats.files, "lines": stats.lines, "errors": stats.errors})
