@@ -422,32 +422,43 @@ fn collect_mods(
         let name = syn::ext::IdentExt::unraw(&m.ident).to_string();
         let mut path_mod = module.to_vec();
         path_mod.push(name.clone());
-        // Several possible paths (`cfg_attr` per platform): every one that
-        // exists is analysed (as the same module); if none does, the first
-        // is reported as missing.
+        // rustc resolves `#[path]` from the module's own directory: the
+        // file's directory at its top level (even in `foo.rs`, whose
+        // `mod x;` children live in `foo/`), the inline module's directory
+        // inside one.
         let base = if inline {
             dir
         } else {
             this_file.parent().unwrap_or(dir)
         };
+        // Several possible paths (`cfg_attr` per platform): every one that
+        // exists is analysed (as the same module); if none does, the first
+        // is reported as missing.
         let candidates = lower::path_attrs(&m.attrs);
-        let existing: Vec<&String> = candidates
-            .iter()
-            .filter(|p| base.join(p).is_file())
-            .collect();
+        let exists = |p: &&String| {
+            let f = base.join(p);
+            // On an inline module, `#[path]` names the directory of its
+            // children.
+            if m.content.is_some() {
+                f.is_dir()
+            } else {
+                f.is_file()
+            }
+        };
+        let existing: Vec<&String> = candidates.iter().filter(exists).collect();
         let paths: Vec<&String> = if existing.is_empty() {
             candidates.iter().take(1).collect()
         } else {
             existing
         };
-        let path_attr = paths.first().map(|p| (*p).clone());
         match &m.content {
             Some((_, inner)) => {
-                let sub = match &path_attr {
-                    Some(p) => dir.join(p),
-                    None => dir.join(&name),
-                };
-                collect_mods(inner, &path_mod, &sub, this_file, true, out);
+                if paths.is_empty() {
+                    collect_mods(inner, &path_mod, &dir.join(&name), this_file, true, out);
+                }
+                for p in &paths {
+                    collect_mods(inner, &path_mod, &base.join(p), this_file, true, out);
+                }
             }
             None => {
                 let span = lower::span_of(syn::spanned::Spanned::span(&m.ident));

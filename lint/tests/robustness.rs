@@ -862,9 +862,10 @@ fn every_cfg_attr_path_alternative_is_analysed() {
 /// rustc's directory rules for `#[path]`: the children of a `#[path]` file
 /// are looked for next to it, as for a `mod.rs` (getrandom), and a `#[path]`
 /// inside an inline module that has a `#[path]` itself is relative to that
-/// directory (rustls-webpki).
+/// directory (rustls-webpki). Fixed: the inline module's `#[path]` was
+/// joined to the directory of the file's `mod x;` children (`src/algs/`)
+/// instead of the file's own directory.
 #[test]
-#[ignore = "engine bug: parse.rs resolves #[path] inside an inline #[path] module from the wrong directory"]
 fn path_attribute_directories_as_rustc() {
     let d = Dir::krate("#[path = \"../shared/util.rs\"]\nmod util;\npub mod algs;\n");
     d.write("shared/util.rs", "mod helper;\n");
@@ -877,6 +878,28 @@ fn path_attribute_directories_as_rustc() {
     let o = d.run(&["--format", "json"]);
     assert_eq!(o.code(), 0, "{}", o.all());
     assert_eq!(o.json()["summary"]["files"], 5, "{}", o.all());
+    // In `src/a.rs` (not a `mod.rs`): an inline module's `#[path]` is
+    // relative to `src/`, its plain children live under that directory, and
+    // a `#[path]` in an inline module without one is relative to
+    // `src/a/<module>/`; nested inline `#[path]` modules stack.
+    let d = Dir::krate("pub mod a;\n");
+    d.write(
+        "src/a.rs",
+        "#[path = \"x\"]\nmod i {\n    mod b;\n    #[path = \"y\"]\n    mod j {\n        mod c;\n    }\n}\n\
+         mod k {\n    #[path = \"z.rs\"]\n    mod d;\n}\n",
+    );
+    d.write("src/x/b.rs", "pub fn b() {}\n");
+    d.write("src/x/y/c.rs", "pub fn c() {}\n");
+    d.write("src/a/k/z.rs", FLOW);
+    let o = d.run(&["--format", "json"]);
+    assert_eq!(o.code(), 1, "{}", o.all());
+    assert_eq!(o.json()["summary"]["files"], 5, "{}", o.all());
+    assert_eq!(
+        o.json()["findings"][0]["file"],
+        "src/a/k/z.rs",
+        "{}",
+        o.all()
+    );
 }
 
 // ---------------------------------------------------------------------------
