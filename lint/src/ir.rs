@@ -260,14 +260,19 @@ pub struct Block {
 
 #[derive(Debug)]
 pub enum Stmt {
-    Let {
-        pat: Pat,
-        ty: Option<TyRef>,
-        init: Option<Expr>,
-        els: Option<Block>,
-        span: Span,
-    },
+    /// Boxed: a `let` is four times the size of an expression statement.
+    Let(Box<Local>),
     Expr(Expr),
+}
+
+/// `let PAT: TY = INIT else { ELS };`
+#[derive(Debug)]
+pub struct Local {
+    pub pat: Pat,
+    pub ty: Option<TyRef>,
+    pub init: Option<Expr>,
+    pub els: Option<Block>,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

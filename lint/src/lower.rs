@@ -511,13 +511,13 @@ impl Lower {
             ),
             None => (None, None),
         };
-        Stmt::Let {
+        Stmt::Let(Box::new(Local {
             pat,
             ty: ty_,
             init,
             els,
             span: between(l.let_token.span, l.semi_token.span),
-        }
+        }))
     }
 
     fn else_block(&mut self, e: &syn::Expr) -> Block {

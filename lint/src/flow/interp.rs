@@ -681,9 +681,10 @@ impl<'a, 'p> Interp<'a, 'p> {
                 break;
             }
             last = match s {
-                Stmt::Let {
-                    pat, ty, init, els, ..
-                } => {
+                Stmt::Let(local) => {
+                    let crate::ir::Local {
+                        pat, ty, init, els, ..
+                    } = &**local;
                     if let (Pat::Bind { name, .. }, Some(Expr::Pass(inner))) = (pat, init) {
                         if let Some((target, _)) = Self::place(inner) {
                             self.aliases

@@ -280,7 +280,8 @@ fn syntactic_calls(ix: &Index<'_>) -> Vec<Vec<FnId>> {
     fn walk_block<'a>(b: &'a Block, out: &mut Vec<&'a Expr>) {
         for s in &b.stmts {
             match s {
-                Stmt::Let { init, els, .. } => {
+                Stmt::Let(l) => {
+                    let crate::ir::Local { init, els, .. } = &**l;
                     if let Some(e) = init {
                         walk(e, out);
                     }
