@@ -47,7 +47,16 @@ pub fn analyze(ws: &discover::Workspace, policy: &Policy) -> Analysis {
     let t0 = std::time::Instant::now();
     let lap = |stage: &str| {
         if timings {
-            eprintln!("datagate: {stage} done at {:?}", t0.elapsed());
+            // Resident memory, where the OS tells (Linux): what each stage keeps.
+            let rss = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| {
+                    s.lines()
+                        .find(|l| l.starts_with("VmRSS:"))
+                        .map(|l| l.trim_start_matches("VmRSS:").trim().to_string())
+                })
+                .unwrap_or_default();
+            eprintln!("datagate: {stage} done at {:?} {rss}", t0.elapsed());
         }
     };
     with_pool(|| {
