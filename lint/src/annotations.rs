@@ -5,7 +5,7 @@
 
 use crate::cats::{CatId, CatSet, CatTable};
 use crate::index::{AdtId, AdtKind, FnId, Index, Ty};
-use crate::ir::{FieldDef, Name, Pat, Span, TyRef};
+use crate::ir::{FieldDef, Name, Pat, Span, Sym, TyRef};
 use crate::parse::FileProblem;
 use crate::policy::Policy;
 use datagate_spec::Code;
@@ -82,7 +82,7 @@ pub struct Specs {
     pub fns: Vec<FnSpec>,
     pub grants: Vec<Grant>,
     /// Consent fields by (type, field).
-    pub consent_fields: HashMap<(AdtId, String), GrantId>,
+    pub consent_fields: HashMap<(AdtId, Sym), GrantId>,
     /// Categories a field is marked with, by the field's address in the IR.
     field_cats: HashMap<usize, CatSet>,
     /// Every category a value of the type carries when used whole, with origins.
@@ -93,7 +93,7 @@ pub struct Specs {
     /// has them (same categories, same consent coverage): a representative
     /// type and whether it is the only one. Used for fields read on values
     /// of unknown type.
-    pub field_by_name: HashMap<String, (AdtId, bool)>,
+    pub field_by_name: HashMap<Sym, (AdtId, bool)>,
     pub problems: Vec<FileProblem>,
 }
 
@@ -232,7 +232,7 @@ impl Cx<'_> {
 
 fn shape_of(ret: Option<&TyRef>) -> Shape {
     match ret {
-        Some(TyRef::Path { segs, args }) => match segs.last().map(String::as_str) {
+        Some(TyRef::Path { segs, args }) => match segs.last().map(|s| s.as_str()) {
             Some("Result" | "Option") => match args.first() {
                 Some(TyRef::Path { segs, .. }) if segs.last().is_some_and(|s| s == "bool") => {
                     Shape::WrappedBool
@@ -363,7 +363,7 @@ impl Specs {
                     if let Some(c) = &f.consent {
                         let name = format!("{}.{}", adt.name, f.name);
                         let id = cx.grant(&mut specs.grants, file, name, c);
-                        specs.consent_fields.insert((a, f.name.clone()), id);
+                        specs.consent_fields.insert((a, f.name), id);
                     }
                 }
             }
@@ -400,11 +400,11 @@ impl Specs {
     }
 }
 
-fn field_meanings(ix: &Index<'_>, specs: &Specs) -> HashMap<String, (AdtId, bool)> {
+fn field_meanings(ix: &Index<'_>, specs: &Specs) -> HashMap<Sym, (AdtId, bool)> {
     let meaning = |a: AdtId, f: &FieldDef| {
         let grant = specs
             .consent_fields
-            .get(&(a, f.name.clone()))
+            .get(&(a, f.name))
             .and_then(|g| specs.grants.get(*g as usize));
         (
             specs.field_cats(f).union(specs.container_cats(a)),
@@ -418,7 +418,7 @@ fn field_meanings(ix: &Index<'_>, specs: &Specs) -> HashMap<String, (AdtId, bool
         };
         let m0 = meaning(first, f0);
         if cands.iter().all(|&(a, f)| meaning(a, f) == m0) {
-            out.insert(name.clone(), (first, cands.len() == 1));
+            out.insert(*name, (first, cands.len() == 1));
         }
     }
     out

@@ -5,6 +5,7 @@
 //! workspace resolves to an external path (`fb_marketing::Client::send`),
 //! which is how policy `[[sinks]]` and `[[sources]]` match.
 
+use crate::ir::Sym;
 use crate::ir::{AllowAttr, EnumDef, FieldDef, FnDef, Item, StructDef, TraitDef, TyRef, UseEntry};
 use crate::parse::Parsed;
 use std::collections::{HashMap, HashSet};
@@ -27,12 +28,12 @@ pub enum Def<'p> {
 #[derive(Debug, Default)]
 pub struct Module<'p> {
     pub krate: usize,
-    pub path: Vec<String>,
+    pub path: Vec<Sym>,
     /// The file that declares the module's items (for inline modules, the
     /// file holding them).
     pub file: usize,
     pub parent: Option<ModId>,
-    pub names: HashMap<String, Vec<Def<'p>>>,
+    pub names: HashMap<Sym, Vec<Def<'p>>>,
     pub uses: Vec<&'p UseEntry>,
     pub allow: Vec<&'p AllowAttr>,
 }
@@ -45,7 +46,7 @@ pub enum AdtKind<'p> {
 
 #[derive(Debug)]
 pub struct Adt<'p> {
-    pub name: String,
+    pub name: Sym,
     pub module: ModId,
     pub path: String,
     pub kind: AdtKind<'p>,
@@ -95,19 +96,19 @@ pub struct FnInfo<'p> {
     /// `allow` attributes on the function and every enclosing item.
     pub allows: Vec<&'p AllowAttr>,
     /// Generic parameters of the enclosing impl.
-    pub impl_generics: &'p [String],
+    pub impl_generics: &'p [Sym],
 }
 
 #[derive(Debug)]
 pub struct TraitInfo<'p> {
-    pub name: String,
+    pub name: Sym,
     pub module: ModId,
     pub path: String,
     pub def: &'p TraitDef,
     /// Method name → its declaration.
-    pub decls: HashMap<String, FnId>,
+    pub decls: HashMap<Sym, FnId>,
     /// Method name → every impl of it.
-    pub impls: HashMap<String, Vec<FnId>>,
+    pub impls: HashMap<Sym, Vec<FnId>>,
 }
 
 /// A resolved type, as far as the analysis needs one.
@@ -160,7 +161,7 @@ impl Ty {
 pub enum Res<'p> {
     Mod(ModId),
     Adt(AdtId),
-    Variant(AdtId, String),
+    Variant(AdtId, Sym),
     Fn(FnId),
     /// Several workspace functions (an associated function in several impls).
     Fns(Vec<FnId>),
@@ -176,8 +177,8 @@ pub enum Res<'p> {
 /// budget that bounds pathological module graphs.
 #[derive(Default)]
 struct Walk<'p> {
-    stack: Vec<(ModId, String, bool)>,
-    memo: HashMap<(ModId, String, bool), Res<'p>>,
+    stack: Vec<(ModId, Sym, bool)>,
+    memo: HashMap<(ModId, Sym, bool), Res<'p>>,
     steps: u32,
 }
 
@@ -211,19 +212,19 @@ pub struct Index<'p> {
     /// Root module of each crate (by crate index).
     pub crate_roots: Vec<ModId>,
     /// Library crates by the name code uses for them.
-    pub crate_by_name: HashMap<String, ModId>,
+    pub crate_by_name: HashMap<Sym, ModId>,
     /// Methods (and associated functions) of each type, by name.
-    pub methods_by_adt: HashMap<AdtId, HashMap<String, Vec<FnId>>>,
+    pub methods_by_adt: HashMap<AdtId, HashMap<Sym, Vec<FnId>>>,
     /// Every function with a receiver, by (name, arity including the receiver).
-    pub methods_by_name: HashMap<(String, usize), Vec<FnId>>,
+    pub methods_by_name: HashMap<(Sym, usize), Vec<FnId>>,
     /// Field name → every (type, field) with that name, for fields read on values of unknown type.
-    pub fields_by_name: HashMap<String, Vec<(AdtId, &'p FieldDef)>>,
-    mod_by_path: HashMap<(usize, Vec<String>), ModId>,
+    pub fields_by_name: HashMap<Sym, Vec<(AdtId, &'p FieldDef)>>,
+    mod_by_path: HashMap<(usize, Vec<Sym>), ModId>,
     /// What each module's glob imports (`use a::*`) resolve to, computed
     /// once at build time: the lookups through globs are then linear.
     glob_targets: Vec<Vec<Res<'p>>>,
     /// Memo of name lookups: real code resolves the same names over and over.
-    lookup_cache: std::sync::RwLock<HashMap<(ModId, bool), HashMap<String, Res<'p>>>>,
+    lookup_cache: std::sync::RwLock<HashMap<(ModId, bool), HashMap<Sym, Res<'p>>>>,
 }
 
 struct PendingImpl<'p> {
@@ -239,13 +240,14 @@ impl<'p> Index<'p> {
             let root = ix.module_for(k, &[], 0);
             ix.crate_roots.push(root);
             if matches!(c.kind, crate::discover::TargetKind::Lib) {
-                ix.crate_by_name.entry(c.name.clone()).or_insert(root);
+                ix.crate_by_name.entry(Sym::new(&c.name)).or_insert(root);
             }
         }
         let mut pending = Vec::new();
         let mut filled = std::collections::HashSet::new();
         for pm in &parsed.modules {
-            let mut m = ix.module_for(pm.krate, &pm.module, pm.file);
+            let path: Vec<Sym> = pm.module.iter().map(Sym::from).collect();
+            let mut m = ix.module_for(pm.krate, &path, pm.file);
             if !filled.insert(m) {
                 // A second file for the same module (`include!`, another
                 // platform's `cfg_attr(path)`): a module record of its own,
@@ -255,7 +257,7 @@ impl<'p> Index<'p> {
                 m = ix.modules.len();
                 ix.modules.push(Module {
                     krate: pm.krate,
-                    path: pm.module.clone(),
+                    path,
                     file: pm.file,
                     parent,
                     ..Default::default()
@@ -275,7 +277,7 @@ impl<'p> Index<'p> {
                 if let Some(lib) = lib {
                     let lib_root = ix.crate_roots[lib];
                     let own_root = ix.crate_roots[k];
-                    let lib_name = parsed.crates[lib].name.clone();
+                    let lib_name = Sym::new(&parsed.crates[lib].name);
                     ix.modules[own_root]
                         .names
                         .entry(lib_name)
@@ -305,10 +307,7 @@ impl<'p> Index<'p> {
         }
         for a in 0..ix.adts.len() {
             for f in ix.adts[a].fields(None) {
-                ix.fields_by_name
-                    .entry(f.name.clone())
-                    .or_default()
-                    .push((a, f));
+                ix.fields_by_name.entry(f.name).or_default().push((a, f));
             }
         }
         ix
@@ -325,7 +324,7 @@ impl<'p> Index<'p> {
         }
     }
 
-    fn module_for(&mut self, krate: usize, path: &[String], file: usize) -> ModId {
+    fn module_for(&mut self, krate: usize, path: &[Sym], file: usize) -> ModId {
         if let Some(&m) = self.mod_by_path.get(&(krate, path.to_vec())) {
             return m;
         }
@@ -344,7 +343,7 @@ impl<'p> Index<'p> {
         if let (Some(p), Some(name)) = (parent, path.last()) {
             self.modules[p]
                 .names
-                .entry(name.clone())
+                .entry(*name)
                 .or_default()
                 .push(Def::Mod(id));
         }
@@ -388,7 +387,7 @@ impl<'p> Index<'p> {
                 Item::Mod(md) => {
                     if let Some(inner) = &md.inline {
                         let mut path = self.modules[m].path.clone();
-                        path.push(md.name.clone());
+                        path.push(md.name);
                         let krate = self.modules[m].krate;
                         let sub = self.module_for(krate, &path, file);
                         self.modules[sub].file = file;
@@ -398,7 +397,7 @@ impl<'p> Index<'p> {
                         self.add_items(sub, inner, file, &a, pending);
                     } else {
                         let mut path = self.modules[m].path.clone();
-                        path.push(md.name.clone());
+                        path.push(md.name);
                         let krate = self.modules[m].krate;
                         let sub = self.module_for(krate, &path, file);
                         self.modules[sub].allow.extend(md.allow.iter());
@@ -419,14 +418,14 @@ impl<'p> Index<'p> {
                     );
                     self.modules[m]
                         .names
-                        .entry(f.name.clone())
+                        .entry(f.name)
                         .or_default()
                         .push(Def::Fn(id));
                 }
                 Item::Trait(t) => {
                     let tid = self.traits.len();
                     self.traits.push(TraitInfo {
-                        name: t.name.clone(),
+                        name: t.name,
                         module: m,
                         path: Self::join(&base, &t.name),
                         def: t,
@@ -435,7 +434,7 @@ impl<'p> Index<'p> {
                     });
                     self.modules[m]
                         .names
-                        .entry(t.name.clone())
+                        .entry(t.name)
                         .or_default()
                         .push(Def::Trait(tid));
                     let mut a = allows.to_vec();
@@ -456,7 +455,7 @@ impl<'p> Index<'p> {
                             continue;
                         }
                         self.index_by_name(id);
-                        self.traits[tid].decls.insert(f.name.clone(), id);
+                        self.traits[tid].decls.insert(f.name, id);
                     }
                 }
                 Item::Impl(i) => {
@@ -471,7 +470,7 @@ impl<'p> Index<'p> {
                 Item::Alias { name, ty } => {
                     self.modules[m]
                         .names
-                        .entry(name.clone())
+                        .entry(*name)
                         .or_default()
                         .push(Def::Alias(ty, m));
                 }
@@ -479,7 +478,7 @@ impl<'p> Index<'p> {
                     if let Some(&root) = self.crate_by_name.get(name) {
                         self.modules[m]
                             .names
-                            .entry(alias.clone())
+                            .entry(*alias)
                             .or_default()
                             .push(Def::Mod(root));
                     }
@@ -491,14 +490,14 @@ impl<'p> Index<'p> {
     fn add_adt(&mut self, m: ModId, base: &str, name: &str, kind: AdtKind<'p>) {
         let id = self.adts.len();
         self.adts.push(Adt {
-            name: name.to_string(),
+            name: Sym::new(name),
             module: m,
             path: Self::join(base, name),
             kind,
         });
         self.modules[m]
             .names
-            .entry(name.to_string())
+            .entry(Sym::new(name))
             .or_default()
             .push(Def::Adt(id));
     }
@@ -512,7 +511,7 @@ impl<'p> Index<'p> {
         path: String,
         self_ty: Option<Ty>,
         allows: &[&'p AllowAttr],
-        impl_generics: &'p [String],
+        impl_generics: &'p [Sym],
     ) -> FnId {
         let id = self.fns.len();
         let mut a = allows.to_vec();
@@ -534,7 +533,7 @@ impl<'p> Index<'p> {
         let f = self.fns[id].def;
         if f.receiver.is_some() {
             self.methods_by_name
-                .entry((f.name.clone(), f.arity()))
+                .entry((f.name, f.arity()))
                 .or_default()
                 .push(id);
         }
@@ -555,10 +554,10 @@ impl<'p> Index<'p> {
                     _ => None,
                 });
         let type_name = match &p.def.self_ty {
-            TyRef::Path { segs, .. } => segs.last().cloned().unwrap_or_default(),
-            _ => "<impl>".to_string(),
+            TyRef::Path { segs, .. } => segs.last().map_or("<impl>", |s| s.as_str()),
+            _ => "<impl>",
         };
-        let base = Self::join(&self.display_base(p.module), &type_name);
+        let base = Self::join(&self.display_base(p.module), type_name);
         let mut names = HashSet::new();
         for f in &p.def.items {
             let path = format!("{base}::{}", f.name);
@@ -583,16 +582,12 @@ impl<'p> Index<'p> {
                 self.methods_by_adt
                     .entry(a)
                     .or_default()
-                    .entry(f.name.clone())
+                    .entry(f.name)
                     .or_default()
                     .push(id);
             }
             if let Some(t) = trait_ {
-                self.traits[t]
-                    .impls
-                    .entry(f.name.clone())
-                    .or_default()
-                    .push(id);
+                self.traits[t].impls.entry(f.name).or_default().push(id);
             }
         }
     }
@@ -601,14 +596,14 @@ impl<'p> Index<'p> {
     // Name resolution
 
     /// Resolve a path written in module `m`.
-    pub fn resolve_path(&self, m: ModId, segs: &[String], self_ty: Option<&Ty>) -> Res<'p> {
+    pub fn resolve_path(&self, m: ModId, segs: &[Sym], self_ty: Option<&Ty>) -> Res<'p> {
         self.resolve_path_w(m, segs, self_ty, &mut Walk::default())
     }
 
     fn resolve_path_w(
         &self,
         m: ModId,
-        segs: &[String],
+        segs: &[Sym],
         self_ty: Option<&Ty>,
         w: &mut Walk<'p>,
     ) -> Res<'p> {
@@ -628,7 +623,7 @@ impl<'p> Index<'p> {
             "self" => Res::Mod(m),
             "super" => {
                 let mut mm = self.modules[m].parent.unwrap_or(m);
-                while rest.first().map(String::as_str) == Some("super") {
+                while rest.first().is_some_and(|s| *s == "super") {
                     mm = self.modules[mm].parent.unwrap_or(mm);
                     rest = &rest[1..];
                 }
@@ -644,7 +639,7 @@ impl<'p> Index<'p> {
                     rest = r;
                     match self.crate_by_name.get(c) {
                         Some(&root) => Res::Mod(root),
-                        None => Res::Ext(c.clone()),
+                        None => Res::Ext(c.to_string()),
                     }
                 }
                 None => return Res::None,
@@ -684,7 +679,7 @@ impl<'p> Index<'p> {
     fn assoc(&self, a: AdtId, seg: &str) -> Res<'p> {
         if let AdtKind::Enum(e) = self.adts[a].kind {
             if e.variants.iter().any(|v| v.name == seg) {
-                return Res::Variant(a, seg.to_string());
+                return Res::Variant(a, Sym::new(seg));
             }
         }
         match self.methods_by_adt.get(&a).and_then(|m| m.get(seg)) {
@@ -710,7 +705,7 @@ impl<'p> Index<'p> {
                 return r;
             }
         }
-        let key = (m, name.to_string(), prefer_value);
+        let key = (m, Sym::new(name), prefer_value);
         if let Some(r) = w.memo.get(&key) {
             return r.clone();
         }
@@ -718,10 +713,10 @@ impl<'p> Index<'p> {
         if w.stack.contains(&key) || w.exhausted() {
             return Res::None;
         }
-        w.stack.push(key.clone());
+        w.stack.push(key);
         let r = self.lookup_inner(m, name, prefer_value, w);
         w.stack.pop();
-        w.memo.insert(key.clone(), r.clone());
+        w.memo.insert(key, r.clone());
         if outer {
             if let Ok(mut c) = self.lookup_cache.write() {
                 c.entry((m, prefer_value))
@@ -780,7 +775,7 @@ impl<'p> Index<'p> {
 
     /// Resolve a `use` path (2018 rules: relative to the module, an extern
     /// crate, or `crate`/`self`/`super`).
-    fn resolve_use(&self, m: ModId, path: &[String]) -> Res<'p> {
+    fn resolve_use(&self, m: ModId, path: &[Sym]) -> Res<'p> {
         self.resolve_path_w(m, path, None, &mut Walk::default())
     }
 
@@ -793,9 +788,9 @@ impl<'p> Index<'p> {
         &self,
         m: ModId,
         t: &TyRef,
-        generics: &[(String, Vec<Vec<String>>)],
+        generics: &[(Sym, Vec<Vec<Sym>>)],
         self_ty: Option<&Ty>,
-        impl_generics: &[String],
+        impl_generics: &[Sym],
     ) -> Ty {
         self.resolve_ty_depth(m, t, generics, self_ty, impl_generics, 0)
     }
@@ -804,9 +799,9 @@ impl<'p> Index<'p> {
         &self,
         m: ModId,
         t: &TyRef,
-        generics: &[(String, Vec<Vec<String>>)],
+        generics: &[(Sym, Vec<Vec<Sym>>)],
         self_ty: Option<&Ty>,
-        impl_generics: &[String],
+        impl_generics: &[Sym],
         depth: u32,
     ) -> Ty {
         if depth > 16 {
@@ -851,7 +846,7 @@ impl<'p> Index<'p> {
         }
     }
 
-    fn dyn_of(&self, m: ModId, bounds: &[Vec<String>]) -> Ty {
+    fn dyn_of(&self, m: ModId, bounds: &[Vec<Sym>]) -> Ty {
         let traits: Vec<TraitId> = bounds
             .iter()
             .filter_map(|b| match self.resolve_path(m, b, None) {
@@ -893,7 +888,7 @@ impl<'p> Index<'p> {
             return Ty::Unknown;
         };
         let adt = &self.adts[a];
-        let generics: &[String] = match adt.kind {
+        let generics: &[Sym] = match adt.kind {
             AdtKind::Struct(s) => &s.generics,
             AdtKind::Enum(e) => &e.generics,
         };

@@ -7,6 +7,7 @@
 //! line/column spans. Everything else (types' layouts, lifetimes, generics'
 //! details) is dropped.
 
+pub use crate::sym::Sym;
 use datagate_spec::Code;
 
 /// A 1-based line/column position (column counted in chars).
@@ -103,19 +104,19 @@ pub enum Item {
     Trait(TraitDef),
     /// `type A = B;`
     Alias {
-        name: String,
+        name: Sym,
         ty: TyRef,
     },
     /// `extern crate a as b;`
     ExternCrate {
-        name: String,
-        alias: String,
+        name: Sym,
+        alias: Sym,
     },
 }
 
 #[derive(Debug)]
 pub struct ModDef {
-    pub name: String,
+    pub name: Sym,
     pub span: Span,
     /// `Some` for `mod m { .. }`, `None` for `mod m;`.
     pub inline: Option<Vec<Item>>,
@@ -127,15 +128,15 @@ pub struct ModDef {
 /// One imported name: `use a::b::c as d;` is `UseEntry { path: [a, b, c], alias: Some(d) }`.
 #[derive(Debug, Clone)]
 pub struct UseEntry {
-    pub path: Vec<String>,
+    pub path: Vec<Sym>,
     /// `None` for a glob import (`use a::*`).
-    pub alias: Option<String>,
+    pub alias: Option<Sym>,
 }
 
 #[derive(Debug)]
 pub struct FieldDef {
     /// Field name, or the index for tuple fields.
-    pub name: String,
+    pub name: Sym,
     pub ty: TyRef,
     pub span: Span,
     pub personal: Vec<Name>,
@@ -144,18 +145,18 @@ pub struct FieldDef {
 
 #[derive(Debug)]
 pub struct StructDef {
-    pub name: String,
+    pub name: Sym,
     pub span: Span,
     pub fields: Vec<FieldDef>,
     /// Container-level `#[personal(..)]`.
     pub personal: Vec<Name>,
-    pub generics: Vec<String>,
+    pub generics: Vec<Sym>,
     pub allow: Vec<AllowAttr>,
 }
 
 #[derive(Debug)]
 pub struct VariantDef {
-    pub name: String,
+    pub name: Sym,
     pub span: Span,
     pub fields: Vec<FieldDef>,
     pub personal: Vec<Name>,
@@ -163,11 +164,11 @@ pub struct VariantDef {
 
 #[derive(Debug)]
 pub struct EnumDef {
-    pub name: String,
+    pub name: Sym,
     pub span: Span,
     pub variants: Vec<VariantDef>,
     pub personal: Vec<Name>,
-    pub generics: Vec<String>,
+    pub generics: Vec<Sym>,
     pub allow: Vec<AllowAttr>,
 }
 
@@ -198,14 +199,14 @@ pub struct Param {
 
 #[derive(Debug)]
 pub struct FnDef {
-    pub name: String,
+    pub name: Sym,
     pub span: Span,
     pub receiver: Option<SelfKind>,
     pub params: Vec<Param>,
     pub ret: Option<TyRef>,
     pub is_async: bool,
     /// Generic parameter → trait bounds (paths), for calls through bounds.
-    pub bounds: Vec<(String, Vec<Vec<String>>)>,
+    pub bounds: Vec<(Sym, Vec<Vec<Sym>>)>,
     pub body: Option<Block>,
     pub ann: FnAnnotations,
 }
@@ -220,16 +221,16 @@ impl FnDef {
 #[derive(Debug)]
 pub struct ImplDef {
     pub self_ty: TyRef,
-    pub trait_path: Option<Vec<String>>,
+    pub trait_path: Option<Vec<Sym>>,
     pub items: Vec<FnDef>,
-    pub generics: Vec<String>,
+    pub generics: Vec<Sym>,
     pub allow: Vec<AllowAttr>,
     pub span: Span,
 }
 
 #[derive(Debug)]
 pub struct TraitDef {
-    pub name: String,
+    pub name: Sym,
     pub span: Span,
     pub items: Vec<FnDef>,
     pub allow: Vec<AllowAttr>,
@@ -240,7 +241,7 @@ pub struct TraitDef {
 pub enum TyRef {
     /// `a::B<T, U>`: generic arguments of the last segment.
     Path {
-        segs: Vec<String>,
+        segs: Vec<Sym>,
         args: Vec<TyRef>,
     },
     Ref(Box<TyRef>),
@@ -248,7 +249,7 @@ pub enum TyRef {
     /// Slices and arrays.
     Slice(Box<TyRef>),
     /// `impl A + B` and `dyn A + B`: the bounds' paths.
-    Bounds(Vec<Vec<String>>),
+    Bounds(Vec<Vec<Sym>>),
     /// `fn(..) -> ..`, `_`, macros, anything else.
     Unknown,
 }
@@ -303,12 +304,12 @@ pub struct Arm {
 pub enum Expr {
     Lit(Lit),
     Path {
-        segs: Vec<String>,
+        segs: Vec<Sym>,
         span: Span,
     },
     Field {
         base: Box<Expr>,
-        name: String,
+        name: Sym,
         span: Span,
     },
     Index {
@@ -322,12 +323,12 @@ pub enum Expr {
     },
     Method {
         recv: Box<Expr>,
-        name: String,
+        name: Sym,
         args: Vec<Expr>,
         span: Span,
     },
     Macro {
-        name: String,
+        name: Sym,
         args: Vec<Expr>,
         span: Span,
     },
@@ -362,26 +363,26 @@ pub enum Expr {
     },
     Block(Block),
     Loop {
-        label: Option<String>,
+        label: Option<Sym>,
         body: Block,
     },
     While {
-        label: Option<String>,
+        label: Option<Sym>,
         cond: Box<Expr>,
         body: Block,
     },
     For {
-        label: Option<String>,
+        label: Option<Sym>,
         pat: Pat,
         iter: Box<Expr>,
         body: Block,
     },
     Break {
-        label: Option<String>,
+        label: Option<Sym>,
         value: Option<Box<Expr>>,
     },
     Continue {
-        label: Option<String>,
+        label: Option<Sym>,
     },
     Return {
         value: Option<Box<Expr>>,
@@ -397,8 +398,8 @@ pub enum Expr {
         body: Box<Expr>,
     },
     Struct {
-        path: Vec<String>,
-        fields: Vec<(String, Expr)>,
+        path: Vec<Sym>,
+        fields: Vec<(Sym, Expr)>,
         rest: Option<Box<Expr>>,
         span: Span,
     },
@@ -417,7 +418,7 @@ pub enum Expr {
 #[derive(Debug)]
 pub enum Pat {
     Bind {
-        name: String,
+        name: Sym,
         sub: Option<Box<Pat>>,
         span: Span,
     },
@@ -426,15 +427,15 @@ pub enum Pat {
     Lit(Lit),
     Tuple(Vec<Pat>),
     TupleStruct {
-        path: Vec<String>,
+        path: Vec<Sym>,
         elems: Vec<Pat>,
     },
     Struct {
-        path: Vec<String>,
-        fields: Vec<(String, Pat)>,
+        path: Vec<Sym>,
+        fields: Vec<(Sym, Pat)>,
     },
     /// A path pattern: a unit variant (`None`) or a constant.
-    Path(Vec<String>),
+    Path(Vec<Sym>),
     Or(Vec<Pat>),
     /// Slices, ranges, anything else: bindings inside get the whole value.
     Other(Vec<Pat>),

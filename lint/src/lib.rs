@@ -16,6 +16,7 @@ pub mod parse;
 pub mod policy;
 pub mod report;
 pub mod rules;
+pub mod sym;
 
 pub use parse::{parse_only, ParseStats};
 pub mod check;

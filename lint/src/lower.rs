@@ -78,13 +78,17 @@ fn expr_sp(e: &syn::Expr) -> Span {
     between(spans::expr_lo(e), spans::expr_hi(e))
 }
 
-fn path_segs(p: &syn::Path) -> Vec<String> {
-    let mut v: Vec<String> = Vec::with_capacity(p.segments.len() + 1);
+fn path_segs(p: &syn::Path) -> Vec<Sym> {
+    let mut v: Vec<Sym> = Vec::with_capacity(p.segments.len() + 1);
     if p.leading_colon.is_some() {
-        v.push("::".to_string());
+        v.push(Sym::new("::"));
     }
-    v.extend(p.segments.iter().map(|s| s.ident.to_string()));
+    v.extend(p.segments.iter().map(|s| ident(&s.ident)));
     v
+}
+
+fn ident(i: &syn::Ident) -> Sym {
+    Sym::from(i.to_string())
 }
 
 /// The kind of a datagate attribute on an item.
@@ -103,13 +107,13 @@ impl Lower {
                 let mut entries = Vec::new();
                 flatten_use(&u.tree, &mut Vec::new(), &mut entries);
                 for e in entries {
-                    if e.path.first().map(String::as_str) == Some("datagate") {
+                    if e.path.first().is_some_and(|s| *s == "datagate") {
                         match (&e.alias, e.path.get(1)) {
                             (None, _) => self.datagate_names.extend(
                                 ["sink", "source", "consent_check", "declassify", "allow"]
                                     .map(String::from),
                             ),
-                            (Some(alias), Some(_)) => self.datagate_names.push(alias.clone()),
+                            (Some(alias), Some(_)) => self.datagate_names.push(alias.to_string()),
                             _ => {}
                         }
                     }
@@ -251,7 +255,7 @@ impl Lower {
                 name: f
                     .ident
                     .as_ref()
-                    .map_or_else(|| i.to_string(), |id| id.to_string()),
+                    .map_or_else(|| Sym::from(i.to_string()), ident),
                 ty: ty(&f.ty),
                 span: f.ident.as_ref().map_or_else(|| sp(&f.ty), sp),
                 personal: self.personal(&f.attrs),
@@ -275,7 +279,7 @@ impl Lower {
                 let allow = self.allows(&m.attrs);
                 let inline = m.content.as_ref().map(|(_, items)| self.items(items, &[]));
                 out.push(Item::Mod(ModDef {
-                    name: syn::ext::IdentExt::unraw(&m.ident).to_string(),
+                    name: ident(&syn::ext::IdentExt::unraw(&m.ident)),
                     span: sp(&m.ident),
                     inline,
                     path_attr,
@@ -291,7 +295,7 @@ impl Lower {
                 let personal = self.personal(&s.attrs);
                 let fields = self.fields(&s.fields);
                 out.push(Item::Struct(StructDef {
-                    name: s.ident.to_string(),
+                    name: ident(&s.ident),
                     span: sp(&s.ident),
                     fields,
                     personal,
@@ -305,14 +309,14 @@ impl Lower {
                     .variants
                     .iter()
                     .map(|v| VariantDef {
-                        name: v.ident.to_string(),
+                        name: ident(&v.ident),
                         span: sp(&v.ident),
                         personal: self.personal(&v.attrs),
                         fields: self.fields(&v.fields),
                     })
                     .collect();
                 out.push(Item::Enum(EnumDef {
-                    name: e.ident.to_string(),
+                    name: ident(&e.ident),
                     span: sp(&e.ident),
                     variants,
                     personal,
@@ -323,7 +327,7 @@ impl Lower {
             syn::Item::Union(u) => {
                 let fields = self.fields(&syn::Fields::Named(u.fields.clone()));
                 out.push(Item::Struct(StructDef {
-                    name: u.ident.to_string(),
+                    name: ident(&u.ident),
                     span: sp(&u.ident),
                     fields,
                     personal: self.personal(&u.attrs),
@@ -369,22 +373,22 @@ impl Lower {
                 }
                 out.extend(nested);
                 out.push(Item::Trait(TraitDef {
-                    name: t.ident.to_string(),
+                    name: ident(&t.ident),
                     span: sp(&t.ident),
                     items: fns,
                     allow: self.allows(&t.attrs),
                 }));
             }
             syn::Item::Type(t) => out.push(Item::Alias {
-                name: t.ident.to_string(),
+                name: ident(&t.ident),
                 ty: ty(&t.ty),
             }),
             syn::Item::ExternCrate(e) => out.push(Item::ExternCrate {
-                name: e.ident.to_string(),
+                name: ident(&e.ident),
                 alias: e
                     .rename
                     .as_ref()
-                    .map_or_else(|| e.ident.to_string(), |(_, a)| a.to_string()),
+                    .map_or_else(|| ident(&e.ident), |(_, a)| ident(a)),
             }),
             syn::Item::Macro(m) => {
                 // `cfg_x! { mod a; fn f() {} }`, `cfg_if! { if #[cfg(..)] { .. } }`:
@@ -433,10 +437,10 @@ impl Lower {
                 }
             }
         }
-        let mut bounds: Vec<(String, Vec<Vec<String>>)> = Vec::new();
+        let mut bounds: Vec<(Sym, Vec<Vec<Sym>>)> = Vec::new();
         for gp in &sig.generics.params {
             if let syn::GenericParam::Type(t) = gp {
-                bounds.push((t.ident.to_string(), trait_bounds(t.bounds.iter())));
+                bounds.push((ident(&t.ident), trait_bounds(t.bounds.iter())));
             }
         }
         if let Some(wc) = &sig.generics.where_clause {
@@ -447,7 +451,7 @@ impl Lower {
                             let b = trait_bounds(pt.bounds.iter());
                             match bounds.iter_mut().find(|(n, _)| id == n) {
                                 Some((_, v)) => v.extend(b),
-                                None => bounds.push((id.to_string(), b)),
+                                None => bounds.push((ident(id), b)),
                             }
                         }
                     }
@@ -465,7 +469,7 @@ impl Lower {
             blk
         });
         FnDef {
-            name: sig.ident.to_string(),
+            name: ident(&sig.ident),
             span: sp(&sig.ident),
             receiver,
             params,
@@ -583,7 +587,7 @@ impl Lower {
             },
             E::MethodCall(m) => Expr::Method {
                 recv: self.boxed(&m.receiver),
-                name: m.method.to_string(),
+                name: ident(&m.method),
                 args: self.exprs(&m.args),
                 span: between(m.method.span(), m.paren_token.span.close()),
             },
@@ -687,11 +691,11 @@ impl Lower {
                 body: self.block(&f.body),
             },
             E::Break(b) => Expr::Break {
-                label: b.label.as_ref().map(|l| l.ident.to_string()),
+                label: b.label.as_ref().map(|l| ident(&l.ident)),
                 value: b.expr.as_ref().map(|e| self.boxed(e)),
             },
             E::Continue(c) => Expr::Continue {
-                label: c.label.as_ref().map(|l| l.ident.to_string()),
+                label: c.label.as_ref().map(|l| ident(&l.ident)),
             },
             E::Return(r) => Expr::Return {
                 value: r.expr.as_ref().map(|e| self.boxed(e)),
@@ -779,7 +783,11 @@ impl Lower {
                     None => Expr::Opaque(Vec::new()),
                 }
             }
-            _ => Expr::Macro { name, args, span },
+            _ => Expr::Macro {
+                name: Sym::from(name),
+                args,
+                span,
+            },
         }
     }
 
@@ -861,7 +869,7 @@ impl Lower {
         use syn::Pat as P;
         match p {
             P::Ident(i) => Pat::Bind {
-                name: i.ident.to_string(),
+                name: ident(&i.ident),
                 sub: i.subpat.as_ref().map(|(_, s)| Box::new(self.pat(s))),
                 span: sp(&i.ident),
             },
@@ -972,10 +980,10 @@ fn allow(a: attr::AllowAttr, span: Span) -> AllowAttr {
 }
 
 /// A struct field's name: its ident, or its index for tuple fields.
-fn member_name(m: &syn::Member) -> String {
+fn member_name(m: &syn::Member) -> Sym {
     match m {
-        syn::Member::Named(id) => id.to_string(),
-        syn::Member::Unnamed(i) => i.index.to_string(),
+        syn::Member::Named(id) => ident(id),
+        syn::Member::Unnamed(i) => Sym::from(i.index.to_string()),
     }
 }
 
@@ -1016,15 +1024,15 @@ fn span_from(lo: Span, whole: Span) -> Span {
     }
 }
 
-fn label(l: &Option<syn::Label>) -> Option<String> {
-    l.as_ref().map(|l| l.name.ident.to_string())
+fn label(l: &Option<syn::Label>) -> Option<Sym> {
+    l.as_ref().map(|l| ident(&l.name.ident))
 }
 
-fn generic_names(g: &syn::Generics) -> Vec<String> {
-    g.type_params().map(|t| t.ident.to_string()).collect()
+fn generic_names(g: &syn::Generics) -> Vec<Sym> {
+    g.type_params().map(|t| ident(&t.ident)).collect()
 }
 
-fn trait_bounds<'a>(bounds: impl Iterator<Item = &'a syn::TypeParamBound>) -> Vec<Vec<String>> {
+fn trait_bounds<'a>(bounds: impl Iterator<Item = &'a syn::TypeParamBound>) -> Vec<Vec<Sym>> {
     bounds
         .filter_map(|b| match b {
             syn::TypeParamBound::Trait(t) => Some(path_segs(&t.path)),
@@ -1055,7 +1063,7 @@ fn format_captures(s: &str, span: Span) -> Vec<Expr> {
             && name.chars().all(|c| c.is_alphanumeric() || c == '_');
         if ident_like {
             out.push(Expr::Path {
-                segs: vec![name.to_string()],
+                segs: vec![Sym::new(name)],
                 span,
             });
         }
@@ -1100,17 +1108,17 @@ pub fn ty(t: &syn::Type) -> TyRef {
 }
 
 /// Flatten a use tree into entries.
-pub fn flatten_use(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<UseEntry>) {
+pub fn flatten_use(tree: &syn::UseTree, prefix: &mut Vec<Sym>, out: &mut Vec<UseEntry>) {
     match tree {
         syn::UseTree::Path(p) => {
-            prefix.push(p.ident.to_string());
+            prefix.push(ident(&p.ident));
             flatten_use(&p.tree, prefix, out);
             prefix.pop();
         }
         syn::UseTree::Name(n) => {
-            let name = n.ident.to_string();
+            let name = ident(&n.ident);
             if name == "self" {
-                if let Some(last) = prefix.last().cloned() {
+                if let Some(last) = prefix.last().copied() {
                     out.push(UseEntry {
                         path: prefix.clone(),
                         alias: Some(last),
@@ -1118,7 +1126,7 @@ pub fn flatten_use(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<
                 }
             } else {
                 let mut path = prefix.clone();
-                path.push(name.clone());
+                path.push(name);
                 out.push(UseEntry {
                     path,
                     alias: Some(name),
@@ -1126,12 +1134,12 @@ pub fn flatten_use(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<
             }
         }
         syn::UseTree::Rename(r) => {
-            let name = r.ident.to_string();
+            let name = ident(&r.ident);
             let mut path = prefix.clone();
             if name != "self" {
                 path.push(name);
             }
-            let alias = r.rename.to_string();
+            let alias = ident(&r.rename);
             if alias != "_" {
                 out.push(UseEntry {
                     path,

@@ -15,7 +15,7 @@ use super::value::*;
 use crate::annotations::{GrantId, Shape, SinkSpec, Specs};
 use crate::cats::{CatSet, CatTable};
 use crate::index::{AdtId, FnId, FnInfo, Index, Owner, Res, Ty};
-use crate::ir::{Arm, BinOp, Block, Expr, Lit, Pat, Span, Stmt, TyRef};
+use crate::ir::{Arm, BinOp, Block, Expr, Lit, Pat, Span, Stmt, Sym, TyRef};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -333,7 +333,7 @@ impl<'a, 'p> Interp<'a, 'p> {
         )
     }
 
-    fn resolve(&self, segs: &[String]) -> Res<'p> {
+    fn resolve(&self, segs: &[Sym]) -> Res<'p> {
         let key = segs.as_ptr() as usize;
         if let Some(r) = self.cx.paths.read().ok().and_then(|m| m.get(&key).cloned()) {
             return r;
@@ -562,7 +562,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                 out.taint.add(Label::Cat(c), t);
             }
         }
-        if let Some(&g) = self.cx.specs.consent_fields.get(&(a, field.to_string())) {
+        if let Some(&g) = self.cx.specs.consent_fields.get(&(a, Sym::new(field))) {
             out.cond = Some(Rc::new(Cond::yes(&Facts::one(g), Shape::Bool)));
         }
     }
@@ -818,8 +818,7 @@ impl<'a, 'p> Interp<'a, 'p> {
 
     /// The consent established by matching `pat` against a consent value.
     fn pattern_consent(pat: &Pat, c: &Cond) -> Option<Facts> {
-        let is_yes_wrapper =
-            |path: &[String]| path.last().is_some_and(|s| s == "Some" || s == "Ok");
+        let is_yes_wrapper = |path: &[Sym]| path.last().is_some_and(|s| s == "Some" || s == "Ok");
         match (c.shape, pat) {
             (Shape::Bool, Pat::Lit(Lit::Bool(true))) => Some(c.on_true.clone()),
             (Shape::Bool, Pat::Lit(Lit::Bool(false))) => Some(c.on_false.clone()),
@@ -1368,7 +1367,7 @@ impl<'a, 'p> Interp<'a, 'p> {
     // -----------------------------------------------------------------------
     // Paths and calls
 
-    fn path_value(&mut self, segs: &[String], span: Span, st: &State<'p>) -> Val<'p> {
+    fn path_value(&mut self, segs: &[Sym], span: Span, st: &State<'p>) -> Val<'p> {
         if segs.len() == 1 {
             if let Some(v) = st.get(&segs[0]) {
                 return v.clone();
@@ -1872,7 +1871,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                     .cx
                     .ix
                     .methods_by_name
-                    .get(&(name.to_string(), arity))
+                    .get(&(Sym::new(name), arity))
                     .cloned()
                     .unwrap_or_default();
                 if all.len() > MAX_NAME_TARGETS {

@@ -388,7 +388,7 @@ fn syntactic_calls(ix: &Index<'_>) -> Vec<Vec<FnId>> {
                     Expr::Method { name, args, .. }
                         if std_model::kind(name) == std_model::Kind::Union =>
                     {
-                        if let Some(gs) = ix.methods_by_name.get(&(name.clone(), args.len() + 1)) {
+                        if let Some(gs) = ix.methods_by_name.get(&(*name, args.len() + 1)) {
                             if gs.len() <= 16 {
                                 out.extend(gs.iter().copied());
                             }

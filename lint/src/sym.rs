@@ -1,0 +1,189 @@
+//! Interned names.
+//!
+//! Every identifier and path segment of the IR is a [`Sym`]: one leaked copy
+//! of each distinct string for the life of the process, so a name costs 8
+//! bytes instead of a heap string, and names compare and hash by address.
+//! The IR of a million lines holds tens of millions of names but only tens of
+//! thousands of distinct ones; the copies never freed are those.
+//!
+//! Order is by text, never by address, so anything sorted by name is the
+//! same from run to run.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Mutex, OnceLock};
+
+#[derive(Clone, Copy)]
+pub struct Sym(&'static String);
+
+/// The process-wide table, in shards so that threads lowering files at once
+/// rarely wait for each other.
+const SHARDS: usize = 16;
+type Table = HashMap<&'static str, Sym, foldhash::fast::RandomState>;
+
+fn shards() -> &'static [Mutex<Table>; SHARDS] {
+    static TABLE: OnceLock<[Mutex<Table>; SHARDS]> = OnceLock::new();
+    TABLE.get_or_init(|| std::array::from_fn(|_| Mutex::new(Table::default())))
+}
+
+/// Which shard holds `s`: by a hash seeded once per process.
+fn shard_of(s: &str) -> usize {
+    use std::hash::BuildHasher;
+    static SEED: OnceLock<foldhash::fast::RandomState> = OnceLock::new();
+    SEED.get_or_init(Default::default).hash_one(s) as usize % SHARDS
+}
+
+thread_local! {
+    /// Each thread's names seen so far: most lookups take no lock.
+    static LOCAL: RefCell<Table> = RefCell::new(Table::default());
+}
+
+impl Sym {
+    pub fn new(s: &str) -> Sym {
+        if let Some(sym) = LOCAL.with(|l| l.borrow().get(s).copied()) {
+            return sym;
+        }
+        let shard = &shards()[shard_of(s)];
+        let sym = {
+            let mut t = shard.lock().unwrap_or_else(|e| e.into_inner());
+            match t.get(s) {
+                Some(&sym) => sym,
+                None => {
+                    let leaked: &'static String = Box::leak(Box::new(s.to_string()));
+                    let sym = Sym(leaked);
+                    t.insert(leaked.as_str(), sym);
+                    sym
+                }
+            }
+        };
+        LOCAL.with(|l| l.borrow_mut().insert(sym.0.as_str(), sym));
+        sym
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.0.as_str()
+    }
+}
+
+impl std::ops::Deref for Sym {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl AsRef<str> for Sym {
+    fn as_ref(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl std::borrow::Borrow<str> for Sym {
+    fn borrow(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl From<&str> for Sym {
+    fn from(s: &str) -> Sym {
+        Sym::new(s)
+    }
+}
+
+impl From<String> for Sym {
+    fn from(s: String) -> Sym {
+        Sym::new(&s)
+    }
+}
+
+impl From<&String> for Sym {
+    fn from(s: &String) -> Sym {
+        Sym::new(s)
+    }
+}
+
+impl PartialEq for Sym {
+    fn eq(&self, other: &Sym) -> bool {
+        std::ptr::eq(self.0, other.0)
+    }
+}
+
+impl Eq for Sym {}
+
+/// By text, like `str`: a `Sym` and its `&str` must hash alike for
+/// `HashMap<Sym, _>::get(&str)`.
+impl Hash for Sym {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.as_str().hash(state)
+    }
+}
+
+impl PartialOrd for Sym {
+    fn partial_cmp(&self, other: &Sym) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Sym {
+    fn cmp(&self, other: &Sym) -> std::cmp::Ordering {
+        if self == other {
+            return std::cmp::Ordering::Equal;
+        }
+        self.0.as_str().cmp(other.0.as_str())
+    }
+}
+
+impl PartialEq<str> for Sym {
+    fn eq(&self, other: &str) -> bool {
+        self.0.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Sym {
+    fn eq(&self, other: &&str) -> bool {
+        self.0.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for Sym {
+    fn eq(&self, other: &String) -> bool {
+        self.0.as_str() == other.as_str()
+    }
+}
+
+impl std::fmt::Display for Sym {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl std::fmt::Debug for Sym {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.0.as_str(), f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Sym;
+
+    #[test]
+    fn one_copy_per_text_across_threads() {
+        let a = Sym::new("phone_number");
+        let b = std::thread::spawn(|| Sym::new("phone_number"))
+            .join()
+            .expect("thread");
+        assert_eq!(a, b);
+        assert!(std::ptr::eq(a.as_str(), b.as_str()));
+        assert_ne!(a, Sym::new("email"));
+        assert_eq!(a, "phone_number");
+    }
+
+    #[test]
+    fn ordered_by_text() {
+        let mut v = vec![Sym::new("zeta"), Sym::new("alpha"), Sym::new("mid")];
+        v.sort();
+        assert_eq!(v, ["alpha", "mid", "zeta"].map(Sym::new));
+    }
+}
