@@ -208,7 +208,8 @@ pub struct FnDef {
     /// Generic parameter → trait bounds (paths), for calls through bounds.
     pub bounds: Vec<(Sym, Vec<Vec<Sym>>)>,
     pub body: Option<Block>,
-    pub ann: FnAnnotations,
+    /// Boxed: most functions have none, and it is the largest field.
+    pub ann: Box<FnAnnotations>,
 }
 
 impl FnDef {
@@ -371,12 +372,9 @@ pub enum Expr {
         cond: Box<Expr>,
         body: Block,
     },
-    For {
-        label: Option<Sym>,
-        pat: Pat,
-        iter: Box<Expr>,
-        body: Block,
-    },
+    /// Boxed, as are struct literals: the largest variants set every
+    /// expression's size.
+    For(Box<ForExpr>),
     Break {
         label: Option<Sym>,
         value: Option<Box<Expr>>,
@@ -397,12 +395,7 @@ pub enum Expr {
         params: Vec<(Pat, Option<TyRef>)>,
         body: Box<Expr>,
     },
-    Struct {
-        path: Vec<Sym>,
-        fields: Vec<(Sym, Expr)>,
-        rest: Option<Box<Expr>>,
-        span: Span,
-    },
+    Struct(Box<StructExpr>),
     Tuple(Vec<Expr>),
     Array(Vec<Expr>),
     Cast {
@@ -413,6 +406,23 @@ pub enum Expr {
     Opaque(Vec<Expr>),
     /// `panic!(..)`, `unreachable!()`, ...: evaluates its parts, never returns.
     Diverge(Vec<Expr>),
+}
+
+#[derive(Debug)]
+pub struct ForExpr {
+    pub label: Option<Sym>,
+    pub pat: Pat,
+    pub iter: Expr,
+    pub body: Block,
+}
+
+/// `Path { field: value, ..rest }`.
+#[derive(Debug)]
+pub struct StructExpr {
+    pub path: Vec<Sym>,
+    pub fields: Vec<(Sym, Expr)>,
+    pub rest: Option<Expr>,
+    pub span: Span,
 }
 
 #[derive(Debug)]
@@ -440,3 +450,7 @@ pub enum Pat {
     /// Slices, ranges, anything else: bindings inside get the whole value.
     Other(Vec<Pat>),
 }
+// A million lines hold tens of millions of expressions and statements;
+// their size is most of the IR's memory. Box large new variants.
+const _: () = assert!(std::mem::size_of::<Expr>() <= 64);
+const _: () = assert!(std::mem::size_of::<Stmt>() <= 64);

@@ -477,7 +477,7 @@ impl Lower {
             is_async: sig.asyncness.is_some(),
             bounds,
             body,
-            ann,
+            ann: Box::new(ann),
         }
     }
 
@@ -684,12 +684,12 @@ impl Lower {
                 cond: self.boxed(&w.cond),
                 body: self.block(&w.body),
             },
-            E::ForLoop(f) => Expr::For {
+            E::ForLoop(f) => Expr::For(Box::new(ForExpr {
                 label: label(&f.label),
                 pat: self.pat(&f.pat),
-                iter: self.boxed(&f.expr),
+                iter: self.expr(&f.expr),
                 body: self.block(&f.body),
-            },
+            })),
             E::Break(b) => Expr::Break {
                 label: b.label.as_ref().map(|l| ident(&l.ident)),
                 value: b.expr.as_ref().map(|e| self.boxed(e)),
@@ -722,7 +722,7 @@ impl Lower {
                     .collect(),
                 body: self.boxed(&c.body),
             },
-            E::Struct(s) => Expr::Struct {
+            E::Struct(s) => Expr::Struct(Box::new(StructExpr {
                 path: path_segs(&s.path),
                 fields: s
                     .fields
@@ -732,14 +732,14 @@ impl Lower {
                         (name, self.expr(&f.expr))
                     })
                     .collect(),
-                rest: s.rest.as_ref().map(|r| self.boxed(r)),
+                rest: s.rest.as_ref().map(|r| self.expr(r)),
                 span: between(
                     s.qself
                         .as_ref()
                         .map_or_else(|| spans::path_lo(&s.path), |q| q.lt_token.span),
                     s.brace_token.span.close(),
                 ),
-            },
+            })),
             E::Tuple(t) => Expr::Tuple(self.exprs(&t.elems)),
             E::Array(a) => Expr::Array(self.exprs(&a.elems)),
             E::Repeat(r) => Expr::Array(vec![self.expr(&r.expr)]),

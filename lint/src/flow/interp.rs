@@ -1058,12 +1058,13 @@ impl<'a, 'p> Interp<'a, 'p> {
             Expr::While { label, cond, body } => {
                 self.run_loop(label.as_deref(), Some(cond), None, body, st)
             }
-            Expr::For {
-                label,
-                pat,
-                iter,
-                body,
-            } => {
+            Expr::For(f) => {
+                let crate::ir::ForExpr {
+                    label,
+                    pat,
+                    iter,
+                    body,
+                } = &**f;
                 let it = self.eval(iter, st);
                 self.run_loop(label.as_deref(), None, Some((pat, it)), body, st)
             }
@@ -1114,12 +1115,13 @@ impl<'a, 'p> Interp<'a, 'p> {
                 callable: Some(Callable::Closure(params, body)),
                 ..Default::default()
             },
-            Expr::Struct {
-                path,
-                fields,
-                rest,
-                span,
-            } => {
+            Expr::Struct(s) => {
+                let crate::ir::StructExpr {
+                    path,
+                    fields,
+                    rest,
+                    span,
+                } = &**s;
                 let ty = match self.resolve(path) {
                     Res::Adt(a) => Ty::Adt(a, Vec::new()),
                     Res::Variant(a, _) => Ty::Adt(a, Vec::new()),

@@ -341,9 +341,9 @@ fn syntactic_calls(ix: &Index<'_>) -> Vec<Vec<FnId>> {
                 walk(cond, out);
                 walk_block(body, out);
             }
-            Expr::For { iter, body, .. } => {
-                walk(iter, out);
-                walk_block(body, out);
+            Expr::For(f) => {
+                walk(&f.iter, out);
+                walk_block(&f.body, out);
             }
             Expr::Break { value, .. } | Expr::Return { value, .. } => {
                 if let Some(v) = value {
@@ -351,9 +351,9 @@ fn syntactic_calls(ix: &Index<'_>) -> Vec<Vec<FnId>> {
                 }
             }
             Expr::Closure { body, .. } => walk(body, out),
-            Expr::Struct { fields, rest, .. } => {
-                fields.iter().for_each(|(_, f)| walk(f, out));
-                if let Some(r) = rest {
+            Expr::Struct(s) => {
+                s.fields.iter().for_each(|(_, f)| walk(f, out));
+                if let Some(r) = &s.rest {
                     walk(r, out);
                 }
             }
