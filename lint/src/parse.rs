@@ -14,9 +14,19 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+mod nesting;
+
 /// Files deeper in brackets than this are not handed to syn, whose recursive
 /// descent would otherwise risk the stack.
 pub const MAX_NESTING: usize = 256;
+
+/// Nor are files deeper than this counting what nests without brackets
+/// too: prefix operators, closures, `->`, `=`, `return`, generic arguments.
+/// Measured at this limit, syn in a debug build needs at most about 50 MiB
+/// of stack (`Result<(), Result<(), …`), and the whole analysis still runs
+/// at four times it on the analysis threads' 256 MiB; real code stays under
+/// 128 (typenum's `UInt<UInt<…` is the deepest in the registry).
+pub const MAX_TOTAL_NESTING: usize = 4 * MAX_NESTING;
 
 /// One crate (target) being analysed.
 #[derive(Debug, Clone)]
@@ -333,8 +343,12 @@ fn run_task(sh: &Shared<'_>, task: Task) -> Vec<Task> {
         }
     };
     let lines = line_count(&text);
-    if let Some(pos) = too_deep(&text) {
-        report(sh, rel.clone(), Span { lo: pos, hi: pos }, format!("brackets nested deeper than {MAX_NESTING} levels; datagate does not analyse this file"));
+    if let Some((pos, deep)) = nesting::too_deep(&text, MAX_NESTING, MAX_TOTAL_NESTING) {
+        let message = match deep {
+            nesting::Deep::Brackets => format!("brackets nested deeper than {MAX_NESTING} levels; datagate does not analyse this file"),
+            nesting::Deep::Total => format!("code nested deeper than {MAX_TOTAL_NESTING} levels, counting brackets, operators, closures, `->`, `=`, `return`, `break` and generic arguments; datagate does not analyse this file"),
+        };
+        report(sh, rel.clone(), Span { lo: pos, hi: pos }, message);
         sh.out.lock().unwrap_or_else(|e| e.into_inner()).push((
             rel,
             text,
@@ -486,46 +500,6 @@ fn collect_mods(
             }
         }
     }
-}
-
-/// The position where bracket nesting first exceeds [`MAX_NESTING`], ignoring
-/// brackets in strings, chars and comments only roughly (a false alarm needs
-/// hundreds of unbalanced brackets in literals).
-fn too_deep(text: &str) -> Option<Pos> {
-    let mut depth = 0usize;
-    // Prefix operators, references, closures' bars and generic brackets nest
-    // without brackets (`!!!!x`, `&&&&T`, `|a| |b| ..`, `Vec<Vec<..>>`):
-    // count them until a token that ends such a run.
-    let mut streak = 0usize;
-    let (mut line, mut col) = (1u32, 0u32);
-    for c in text.chars() {
-        col += 1;
-        match c {
-            '!' | '&' | '*' | '-' | '|' | '<' => {
-                streak += 1;
-                if streak > 4 * MAX_NESTING {
-                    return Some(Pos { line, col });
-                }
-            }
-            ';' | ',' | '{' | '}' | '(' | ')' | '[' | ']' | '=' => streak = 0,
-            _ => {}
-        }
-        match c {
-            '\n' => {
-                line += 1;
-                col = 0;
-            }
-            '(' | '[' | '{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some(Pos { line, col });
-                }
-            }
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    None
 }
 
 #[cfg(test)]
