@@ -86,11 +86,22 @@ impl Workspace {
     /// A path relative to the root, with `/` separators.
     pub fn relative(&self, path: &Path) -> String {
         let rel = path.strip_prefix(&self.root).unwrap_or(path);
-        let parts: Vec<String> = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        parts.join("/")
+        let mut out = String::new();
+        for c in rel.components() {
+            // The root of a path outside the workspace is its leading `/`,
+            // not a name to join with another one (`//tmp/x.rs`).
+            if c == std::path::Component::RootDir {
+                if !out.ends_with('/') {
+                    out.push('/');
+                }
+                continue;
+            }
+            if !out.is_empty() && !out.ends_with('/') {
+                out.push('/');
+            }
+            out.push_str(&c.as_os_str().to_string_lossy());
+        }
+        out
     }
 }
 

@@ -763,6 +763,8 @@ fn path_attribute_outside_the_crate() {
     for line in [2, 4] {
         let msgs = assert_parse_error(&d, "src/lib.rs", Some(line));
         assert!(msgs[0].contains("outside the workspace"), "{msgs:?}");
+        // Regression: an absolute path was printed with two leading `/`.
+        assert!(!msgs[0].contains("`//"), "{msgs:?}");
     }
 }
 
