@@ -189,13 +189,14 @@ fn walk(ws: &Workspace, lower: bool) -> WalkResult {
             })
             .collect();
         keyed.sort_by(|a, b| (a.0, &a.1, &a.2.module).cmp(&(b.0, &b.1, &b.2.module)));
-        // Files outside the workspace are not read: each declaration of one
-        // gets its own finding.
+        // Files outside the workspace or in `.git` are not read: each
+        // declaration of one gets its own finding.
         let root = &shared.root;
-        keyed.dedup_by(|b, a| a.0 == b.0 && a.1 == b.1 && a.1.starts_with(root));
+        let read = |c: &Path| c.starts_with(root) && !in_dot_git(root, c);
+        keyed.dedup_by(|b, a| a.0 == b.0 && a.1 == b.1 && read(&a.1));
         let todo: Vec<Task> = keyed
             .into_iter()
-            .filter(|(k, c, _)| !c.starts_with(root) || seen.insert((*k, c.clone())))
+            .filter(|(k, c, _)| !read(c) || seen.insert((*k, c.clone())))
             .map(|(_, _, t)| t)
             .collect();
         let sh = &shared;
@@ -248,6 +249,13 @@ fn walk(ws: &Workspace, lower: bool) -> WalkResult {
     (crates, files, modules, problems)
 }
 
+/// Whether a canonical path lies in a `.git` directory of the workspace.
+fn in_dot_git(root: &Path, canon: &Path) -> bool {
+    canon
+        .strip_prefix(root)
+        .is_ok_and(|r| r.components().any(|c| c.as_os_str() == ".git"))
+}
+
 fn report(sh: &Shared<'_>, file: String, span: Span, message: String) {
     let p = FileProblem {
         file,
@@ -298,6 +306,19 @@ fn run_task(sh: &Shared<'_>, task: Task) -> Vec<Task> {
             decl_file,
             decl_span,
             format!("module file `{rel}` is outside the workspace (resolves to `{}`); datagate does not read it", canon.display()),
+        );
+        return Vec::new();
+    }
+    // Nor inside a repository's `.git` directory: a CI checkout's
+    // `.git/config` can hold the job's token, and a parse error would print
+    // a snippet of it.
+    if in_dot_git(&sh.root, &canon) {
+        let declared = sh.ws.relative(&task.path);
+        report(
+            sh,
+            decl_file,
+            decl_span,
+            format!("module file `{declared}` is inside a `.git` directory (`{rel}`); datagate does not read it"),
         );
         return Vec::new();
     }

@@ -618,6 +618,55 @@ fn symlinks_out_of_the_workspace_are_not_read() {
     assert!(o.stdout.contains("outside the workspace"), "{}", o.all());
 }
 
+/// A module file that leads into the repository's `.git` directory, by a
+/// symlink or by `#[path]`, is not read: `.git/config` of a CI checkout can
+/// hold the job's token (`actions/checkout` writes it there), and a parse
+/// error would print a snippet of the file.
+#[cfg(unix)]
+#[test]
+fn module_files_in_dot_git_are_not_read() {
+    use std::os::unix::fs::symlink;
+    let d = Dir::krate(
+        "pub mod config;\npub mod flow;\n#[path = \"../.git/config\"]\npub mod pathed;\npub fn ok() {}\n",
+    );
+    d.write(
+        ".git/config",
+        "[http \"https://github.com/\"]\n\textraheader = AUTHORIZATION: basic SECRET-VALUE-git\n",
+    );
+    d.write(".git/flow.rs", FLOW);
+    symlink("../.git/config", d.path.join("src/config.rs")).unwrap();
+    symlink("../.git/flow.rs", d.path.join("src/flow.rs")).unwrap();
+    for line in [1, 2, 4] {
+        let msgs = assert_parse_error(&d, "src/lib.rs", Some(line));
+        assert!(msgs[0].contains("`.git`"), "{msgs:?}");
+    }
+    for args in [
+        &[][..],
+        &["--format", "json"],
+        &["--format", "sarif"],
+        &["--format", "github"],
+        &["inventory"],
+    ] {
+        let o = d.run(args);
+        assert_eq!(o.code(), 2, "{args:?}: {}", o.all());
+        assert!(
+            !o.all().contains("SECRET-VALUE"),
+            "{args:?} leaked: {}",
+            o.all()
+        );
+    }
+    let o = d.run(&["--format", "json"]);
+    let v = o.json();
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["code"] == "parse-error"),
+        "a file in .git was analysed: {v:#}"
+    );
+}
+
 /// Regression: a manifest naming a target file outside the workspace made
 /// the human report print a snippet of that file, which the engine had
 /// rightly refused to read: `[lib] path = "/proc/self/environ"` printed the
