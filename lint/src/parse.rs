@@ -511,6 +511,12 @@ fn collect_mods(
                 }
                 let flat = dir.join(format!("{name}.rs"));
                 let nested = dir.join(&name).join("mod.rs");
+                if test_only(&m.attrs) && !flat.is_file() && !nested.is_file() {
+                    // rustc needs the file only to build the crate's unit
+                    // tests, and published crates often leave it out: there
+                    // is no code to analyse and none of it ships.
+                    continue;
+                }
                 let file = if flat.is_file() || !nested.is_file() {
                     flat
                 } else {
@@ -523,10 +529,47 @@ fn collect_mods(
     }
 }
 
+/// `#[cfg(test)]` or `#[cfg(all(test, …))]`: compiled only into unit tests.
+fn test_only(attrs: &[syn::Attribute]) -> bool {
+    fn needs_test(m: &syn::Meta) -> bool {
+        match m {
+            syn::Meta::Path(p) => p.is_ident("test"),
+            syn::Meta::List(l) if l.path.is_ident("all") => l
+                .parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+                )
+                .is_ok_and(|args| args.iter().any(needs_test)),
+            _ => false,
+        }
+    }
+    attrs.iter().any(|a| {
+        a.path().is_ident("cfg") && a.parse_args::<syn::Meta>().is_ok_and(|m| needs_test(&m))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::discover::{discover, DiscoverOptions};
+
+    #[test]
+    fn test_only_modules() {
+        let yes = ["#[cfg(test)] mod t;", "#[cfg(all(test, unix))] mod t;"];
+        let no = [
+            "mod t;",
+            "#[cfg(not(test))] mod t;",
+            "#[cfg(any(test, unix))] mod t;",
+            "#[cfg(feature = \"test\")] mod t;",
+        ];
+        for (src, want) in yes
+            .iter()
+            .map(|s| (s, true))
+            .chain(no.iter().map(|s| (s, false)))
+        {
+            let m: syn::ItemMod = syn::parse_str(src).unwrap();
+            assert_eq!(test_only(&m.attrs), want, "{src}");
+        }
+    }
 
     #[test]
     fn parses_this_workspace_following_mods() {

@@ -4,8 +4,9 @@
 //! with 0 (clean), 1 (findings) or 2 (could not complete), never panic or
 //! crash, and name the file it could not read.
 //!
-//! Tests marked `#[ignore = "engine bug: …"]` pin known engine bugs; run
-//! them with `cargo test -p cargo-datagate --test robustness -- --ignored`.
+//! A known engine bug is pinned by a test marked `#[ignore = "engine bug:
+//! …"]` until it is fixed (none is at present); run such tests with
+//! `cargo test -p cargo-datagate --test robustness -- --ignored`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -893,6 +894,26 @@ fn cfg_gated_modules() {
     assert_eq!(o.code(), 1, "{}", o.all());
     assert_eq!(o.json()["findings"][0]["file"], "src/extra.rs");
     assert_eq!(o.json()["summary"]["files"], 6);
+}
+
+/// A `#[cfg(test)]` module whose file is missing, as in published crates
+/// (rustls-webpki, tokio-rustls): rustc needs the file only for the crate's
+/// unit tests, so it is not an error; present, it is analysed; any other
+/// missing module still is an error.
+#[test]
+fn missing_test_only_module_files() {
+    let d = Dir::krate(
+        "#[cfg(test)]\nmod gone;\n#[cfg(all(test, unix))]\nmod gone_too;\n\
+         #[cfg(test)]\nmod here;\npub fn ok() {}\n",
+    );
+    d.write("src/here.rs", FLOW);
+    let o = d.run(&["--format", "json"]);
+    assert_eq!(o.code(), 1, "{}", o.all());
+    assert!(o.parse_errors().is_empty(), "{}", o.all());
+    assert_eq!(o.json()["findings"][0]["file"], "src/here.rs");
+    let d = Dir::krate("#[cfg(not(test))]\nmod gone;\n#[cfg(any(test, unix))]\nmod gone_too;\n");
+    assert_parse_error(&d, "src/lib.rs", Some(2));
+    assert_parse_error(&d, "src/lib.rs", Some(4));
 }
 
 /// Module files the sweep of the real corpus found the engine could not
