@@ -66,9 +66,12 @@ pub fn analyze(ws: &discover::Workspace, policy: &Policy) -> Analysis {
         let mut cats = cats::CatTable::new(policy);
         let ix = index::Index::build(&parsed);
         lap("index");
-        let specs = annotations::Specs::build(&ix, policy, &mut cats, &parsed.files);
+        let (specs, guess) = rayon::join(
+            || annotations::Specs::build(&ix, policy, &mut cats, &parsed.files),
+            || flow::syntactic_calls(&ix),
+        );
         lap("annotations");
-        let flows = flow::analyze(&ix, &specs, &cats, &parsed.files);
+        let flows = flow::analyze(&ix, &specs, &cats, &parsed.files, &guess);
         lap(&format!("flows ({} rounds)", flows.rounds));
         let a = check::check(&parsed, &ix, &specs, &cats, &flows, policy);
         lap("check");

@@ -192,11 +192,13 @@ pub struct Flows {
     pub times: Vec<u32>,
 }
 
+/// `guess` is [`syntactic_calls`]: the order of the first pass.
 pub fn analyze(
     ix: &Index<'_>,
     specs: &Specs,
     cats: &CatTable,
     files: &[crate::parse::SourceFile],
+    guess: &[Vec<FnId>],
 ) -> Flows {
     let n = ix.fns.len();
     let mut flows = Flows {
@@ -219,8 +221,7 @@ pub fn analyze(
     // Pass one: bottom-up over a call graph read off the syntax (calls by
     // path, methods by name), each level in parallel, so most functions see
     // their callees' summaries the first time they are analysed.
-    let guess = syntactic_calls(ix);
-    let level = levels(n, &guess);
+    let level = levels(n, guess);
     let mut pending = BTreeSet::new();
     for l in 0..=level.iter().copied().max().unwrap_or(0) {
         let batch: Vec<FnId> = (0..n).filter(|&f| level[f] == l && with_body[f]).collect();
@@ -274,8 +275,9 @@ pub fn analyze(
 
 /// The calls a function's body makes, as far as the syntax tells: paths that
 /// resolve to workspace functions, and methods by name and arity (not the
-/// standard library's well-known names). Only used to order the first pass.
-fn syntactic_calls(ix: &Index<'_>) -> Vec<Vec<FnId>> {
+/// standard library's well-known names). Only used to order the first pass;
+/// it needs only the index, so it runs while the annotations are read.
+pub fn syntactic_calls(ix: &Index<'_>) -> Vec<Vec<FnId>> {
     use crate::ir::{Block, Expr, Stmt};
     fn walk_block<'a>(b: &'a Block, out: &mut Vec<&'a Expr>) {
         for s in &b.stmts {
