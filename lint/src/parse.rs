@@ -497,6 +497,13 @@ fn collect_mods(
             }
             None => {
                 let span = lower::span_of(syn::spanned::Spanned::span(&m.ident));
+                // rustc needs a `#[cfg(test)]` module's file only to build
+                // the crate's unit tests, and published crates often leave
+                // it out: there is no code to analyse and none of it ships.
+                let test_only = test_only(&m.attrs);
+                if test_only && !paths.is_empty() && paths.iter().all(|p| !exists(p)) {
+                    continue;
+                }
                 if !paths.is_empty() {
                     // rustc treats a file loaded through `#[path]` like a
                     // `mod.rs`: its children sit beside it.
@@ -511,10 +518,7 @@ fn collect_mods(
                 }
                 let flat = dir.join(format!("{name}.rs"));
                 let nested = dir.join(&name).join("mod.rs");
-                if test_only(&m.attrs) && !flat.is_file() && !nested.is_file() {
-                    // rustc needs the file only to build the crate's unit
-                    // tests, and published crates often leave it out: there
-                    // is no code to analyse and none of it ships.
+                if test_only && !flat.is_file() && !nested.is_file() {
                     continue;
                 }
                 let file = if flat.is_file() || !nested.is_file() {

@@ -904,6 +904,7 @@ fn cfg_gated_modules() {
 fn missing_test_only_module_files() {
     let d = Dir::krate(
         "#[cfg(test)]\nmod gone;\n#[cfg(all(test, unix))]\nmod gone_too;\n\
+         #[cfg(test)]\n#[path = \"../tests/utils.rs\"]\nmod utils;\n\
          #[cfg(test)]\nmod here;\npub fn ok() {}\n",
     );
     d.write("src/here.rs", FLOW);
