@@ -95,6 +95,33 @@ struct Task {
     child_dir: PathBuf,
     /// The `mod` declaration that led here: (file, span).
     decl: Option<(String, Span)>,
+    /// Compiled only into the crate's unit tests (`#[cfg(test)]` here or on
+    /// an enclosing module): rustc needs the file only for those, and
+    /// published crates often leave it out, so a missing one is no error.
+    /// There is no code to analyse then, and none of it ships.
+    test_only: bool,
+}
+
+/// A module file a file declares (`mod x;`, `#[path]`, item-level `include!`).
+struct ModDecl {
+    module: Vec<String>,
+    file: PathBuf,
+    /// Where that file's own `mod x;` children live.
+    child_dir: PathBuf,
+    span: Span,
+    test_only: bool,
+}
+
+/// Where the module walk stands inside a file.
+#[derive(Clone, Copy)]
+struct Scope<'a> {
+    module: &'a [String],
+    /// Where `mod x;` declarations here find their files.
+    dir: &'a Path,
+    this_file: &'a Path,
+    /// Inside an inline `mod m { .. }`.
+    inline: bool,
+    test_only: bool,
 }
 
 /// One file read by the walk: (path, text, crate, module path, lowered IR).
@@ -174,6 +201,7 @@ fn walk(ws: &Workspace, lower: bool) -> WalkResult {
                 .parent()
                 .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
             decl: None,
+            test_only: false,
         })
         .collect();
     let mut seen: HashSet<(usize, PathBuf)> = HashSet::new();
@@ -280,6 +308,9 @@ fn run_task(sh: &Shared<'_>, task: Task) -> Vec<Task> {
         .unwrap_or_else(|| (rel.clone(), Span::default()));
     let canon = match std::fs::canonicalize(&task.path) {
         Ok(c) => c,
+        Err(e) if task.test_only && e.kind() == std::io::ErrorKind::NotFound => {
+            return Vec::new();
+        }
         Err(e) => {
             report(
                 sh,
@@ -395,14 +426,14 @@ fn run_task(sh: &Shared<'_>, task: Task) -> Vec<Task> {
         }
     };
     let mut children = Vec::new();
-    collect_mods(
-        &file.items,
-        &task.module,
-        &task.child_dir,
-        &task.path,
-        false,
-        &mut children,
-    );
+    let scope = Scope {
+        module: &task.module,
+        dir: &task.child_dir,
+        this_file: &task.path,
+        inline: false,
+        test_only: task.test_only,
+    };
+    collect_mods(&file.items, scope, &mut children);
     let ir = sh.lower.then(|| lower::lower_file(&file, lines));
     drop(file);
     sh.out.lock().unwrap_or_else(|e| e.into_inner()).push((
@@ -414,25 +445,26 @@ fn run_task(sh: &Shared<'_>, task: Task) -> Vec<Task> {
     ));
     children
         .into_iter()
-        .map(|(module, path, child_dir, span)| Task {
+        .map(|d| Task {
             krate: task.krate,
-            module,
-            path,
-            child_dir,
-            decl: Some((rel.clone(), span)),
+            module: d.module,
+            path: d.file,
+            child_dir: d.child_dir,
+            decl: Some((rel.clone(), d.span)),
+            test_only: d.test_only,
         })
         .collect()
 }
 
-/// Out-of-line module declarations of a file: (module path, file, its child dir, span).
-fn collect_mods(
-    items: &[syn::Item],
-    module: &[String],
-    dir: &Path,
-    this_file: &Path,
-    inline: bool,
-    out: &mut Vec<(Vec<String>, PathBuf, PathBuf, Span)>,
-) {
+/// Out-of-line module declarations of a file.
+fn collect_mods(items: &[syn::Item], scope: Scope<'_>, out: &mut Vec<ModDecl>) {
+    let Scope {
+        module,
+        dir,
+        this_file,
+        inline,
+        ..
+    } = scope;
     for item in items {
         if let syn::Item::Macro(m) = item {
             // `include!("gen.rs");` at item level: that file's items belong
@@ -444,12 +476,18 @@ fn collect_mods(
                     let cd = f
                         .parent()
                         .map_or_else(|| base.to_path_buf(), Path::to_path_buf);
-                    out.push((module.to_vec(), f, cd, lower::span_of(lit.span())));
+                    out.push(ModDecl {
+                        module: module.to_vec(),
+                        file: f,
+                        child_dir: cd,
+                        span: lower::span_of(lit.span()),
+                        test_only: scope.test_only,
+                    });
                 }
                 continue;
             }
             let inner = lower::macro_items(m);
-            collect_mods(&inner, module, dir, this_file, inline, out);
+            collect_mods(&inner, scope, out);
             continue;
         }
         let syn::Item::Mod(m) = item else { continue };
@@ -457,6 +495,7 @@ fn collect_mods(
         let name = syn::ext::IdentExt::unraw(&m.ident).to_string();
         let mut path_mod = module.to_vec();
         path_mod.push(name.clone());
+        let test_only = scope.test_only || test_only(&m.attrs);
         // rustc resolves `#[path]` from the module's own directory: the
         // file's directory at its top level (even in `foo.rs`, whose
         // `mod x;` children live in `foo/`), the inline module's directory
@@ -488,22 +527,24 @@ fn collect_mods(
         };
         match &m.content {
             Some((_, inner)) => {
+                let inside = Scope {
+                    module: &path_mod,
+                    dir,
+                    this_file,
+                    inline: true,
+                    test_only,
+                };
                 if paths.is_empty() {
-                    collect_mods(inner, &path_mod, &dir.join(&name), this_file, true, out);
+                    let d = dir.join(&name);
+                    collect_mods(inner, Scope { dir: &d, ..inside }, out);
                 }
                 for p in &paths {
-                    collect_mods(inner, &path_mod, &base.join(p), this_file, true, out);
+                    let d = base.join(p);
+                    collect_mods(inner, Scope { dir: &d, ..inside }, out);
                 }
             }
             None => {
                 let span = lower::span_of(syn::spanned::Spanned::span(&m.ident));
-                // rustc needs a `#[cfg(test)]` module's file only to build
-                // the crate's unit tests, and published crates often leave
-                // it out: there is no code to analyse and none of it ships.
-                let test_only = test_only(&m.attrs);
-                if test_only && !paths.is_empty() && paths.iter().all(|p| !exists(p)) {
-                    continue;
-                }
                 if !paths.is_empty() {
                     // rustc treats a file loaded through `#[path]` like a
                     // `mod.rs`: its children sit beside it.
@@ -512,22 +553,30 @@ fn collect_mods(
                         let cd = f
                             .parent()
                             .map_or_else(|| base.to_path_buf(), Path::to_path_buf);
-                        out.push((path_mod.clone(), f, cd, span));
+                        out.push(ModDecl {
+                            module: path_mod.clone(),
+                            file: f,
+                            child_dir: cd,
+                            span,
+                            test_only,
+                        });
                     }
                     continue;
                 }
                 let flat = dir.join(format!("{name}.rs"));
                 let nested = dir.join(&name).join("mod.rs");
-                if test_only && !flat.is_file() && !nested.is_file() {
-                    continue;
-                }
                 let file = if flat.is_file() || !nested.is_file() {
                     flat
                 } else {
                     nested
                 };
-                let child_dir = dir.join(&name);
-                out.push((path_mod, file, child_dir, span));
+                out.push(ModDecl {
+                    module: path_mod,
+                    file,
+                    child_dir: dir.join(&name),
+                    span,
+                    test_only,
+                });
             }
         }
     }

@@ -899,9 +899,9 @@ fn cfg_gated_modules() {
 }
 
 /// A `#[cfg(test)]` module whose file is missing, as in published crates
-/// (rustls-webpki, tokio-rustls): rustc needs the file only for the crate's
-/// unit tests, so it is not an error; present, it is analysed; any other
-/// missing module still is an error.
+/// (rustls-webpki), or a file such a module includes (tokio-rustls): rustc
+/// needs them only for the crate's unit tests, so they are no error;
+/// present, they are analysed; any other missing module still is an error.
 #[test]
 fn missing_test_only_module_files() {
     let d = Dir::krate(
@@ -909,7 +909,18 @@ fn missing_test_only_module_files() {
          #[cfg(test)]\n#[path = \"../tests/utils.rs\"]\nmod utils;\n\
          #[cfg(test)]\nmod here;\npub fn ok() {}\n",
     );
-    d.write("src/here.rs", FLOW);
+    d.write(
+        "src/here.rs",
+        format!("{FLOW}\n// Shared with integration tests (tokio-rustls)\ninclude!(\"../tests/utils.rs\");\n"),
+    );
+    // Inside a test-only module, every module file is test-only.
+    d.write(
+        "src/lib.rs",
+        format!(
+            "{}#[cfg(test)]\nmod inline_tests {{\n    mod helper;\n}}\n",
+            std::fs::read_to_string(d.path.join("src/lib.rs")).unwrap()
+        ),
+    );
     let o = d.run(&["--format", "json"]);
     assert_eq!(o.code(), 1, "{}", o.all());
     assert!(o.parse_errors().is_empty(), "{}", o.all());
