@@ -8,7 +8,9 @@
 use crate::ir::Sym;
 use crate::ir::{AllowAttr, EnumDef, FieldDef, FnDef, Item, StructDef, TraitDef, TyRef, UseEntry};
 use crate::parse::Parsed;
-use std::collections::{HashMap, HashSet};
+// The index is read millions of times per run: a fast, randomly seeded hash
+// (its keys are names from the checked code).
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::Arc;
 
 pub type ModId = usize;
@@ -244,7 +246,7 @@ impl<'p> Index<'p> {
             }
         }
         let mut pending = Vec::new();
-        let mut filled = std::collections::HashSet::new();
+        let mut filled = HashSet::new();
         for pm in &parsed.modules {
             let path: Vec<Sym> = pm.module.iter().map(Sym::from).collect();
             let mut m = ix.module_for(pm.krate, &path, pm.file);

@@ -68,7 +68,7 @@ pub struct Ctx<'a, 'p> {
     /// Resolutions of the paths written in function bodies, by the address
     /// of the path in the IR (each path belongs to one function, so its
     /// module and `Self` are fixed): re-analyses do not resolve again.
-    pub paths: &'a std::sync::RwLock<std::collections::HashMap<usize, Res<'p>>>,
+    pub paths: &'a super::PathCache<'p>,
 }
 
 #[derive(Debug, Clone)]

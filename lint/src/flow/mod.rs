@@ -30,7 +30,7 @@ pub const MAX_PASSES: usize = 4;
 /// Analyse a batch of functions in parallel on the current summaries, store
 /// the results, and return the callers of those whose summary changed.
 /// Resolved paths of function bodies, shared by every analysis of a run.
-type PathCache<'p> = std::sync::RwLock<std::collections::HashMap<usize, crate::index::Res<'p>>>;
+pub(crate) type PathCache<'p> = std::sync::RwLock<foldhash::HashMap<usize, crate::index::Res<'p>>>;
 
 /// What every batch of one run reads.
 struct Run<'a, 'p> {
