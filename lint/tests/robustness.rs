@@ -10,6 +10,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+/// Every report the binary can print: what must never leak a file's contents.
+const EVERY_OUTPUT: [&[&str]; 5] = [
+    &[],
+    &["--format", "json"],
+    &["--format", "sarif"],
+    &["--format", "github"],
+    &["inventory"],
+];
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -661,13 +670,7 @@ fn module_files_in_dot_git_are_not_read() {
         let msgs = assert_parse_error(&d, "src/lib.rs", Some(line));
         assert!(msgs[0].contains("`.git`"), "{msgs:?}");
     }
-    for args in [
-        &[][..],
-        &["--format", "json"],
-        &["--format", "sarif"],
-        &["--format", "github"],
-        &["inventory"],
-    ] {
+    for args in EVERY_OUTPUT {
         let o = d.run(args);
         assert_eq!(o.code(), 2, "{args:?}: {}", o.all());
         assert!(
@@ -705,13 +708,7 @@ fn files_outside_the_workspace_are_never_printed() {
                 MANIFEST.replace("[workspace]\n", "")
             ) + "\n[workspace]\n",
         );
-        for args in [
-            &[][..],
-            &["--format", "json"],
-            &["--format", "sarif"],
-            &["--format", "github"],
-            &["inventory"],
-        ] {
+        for args in EVERY_OUTPUT {
             let o = run_in(
                 &d.path,
                 args,
