@@ -143,6 +143,22 @@ impl Run {
             .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", self.stdout, self.stderr))
     }
 
+    /// The crate of `source` (its `src/lib.rs`) was analysed in full (exit 0
+    /// or 1), or refused with a `parse-error` on that file (exit 2): never
+    /// a crash, never a refusal that does not say where.
+    fn assert_analysed_or_refused(&self, source: &str) {
+        if self.code() == 2 {
+            let what: String = source.chars().take(50).collect();
+            assert!(
+                self.parse_errors()
+                    .iter()
+                    .any(|(f, _, _)| f == "src/lib.rs"),
+                "{what}…: {}",
+                self.all()
+            );
+        }
+    }
+
     /// Whether every finding of a JSON report is a `parse-error` (nothing
     /// was analysed that should not have been read).
     fn only_parse_errors(&self) -> bool {
@@ -484,14 +500,8 @@ fn chains_a_hundred_thousand_long() {
         format!("pub fn f(x: u8) {{ let {}y = x; }}", "&".repeat(n)),
     ] {
         let d = Dir::krate(&case);
-        let o = d.run(&["--format", "json"]);
-        if o.code() == 2 {
-            assert!(
-                o.parse_errors().iter().any(|(f, _, _)| f == "src/lib.rs"),
-                "{}",
-                o.all()
-            );
-        }
+        d.run(&["--format", "json"])
+            .assert_analysed_or_refused(&case);
     }
 }
 
@@ -536,14 +546,8 @@ fn keyword_and_arrow_chains_a_hundred_thousand_long() {
         ),
     ] {
         let d = Dir::krate(&case);
-        let o = d.run(&["--format", "json"]);
-        if o.code() == 2 {
-            assert!(
-                o.parse_errors().iter().any(|(f, _, _)| f == "src/lib.rs"),
-                "{}",
-                o.all()
-            );
-        }
+        d.run(&["--format", "json"])
+            .assert_analysed_or_refused(&case);
     }
 }
 
@@ -578,18 +582,9 @@ fn long_inputs_finish_in_linear_time() {
     for case in &cases {
         let d = Dir::krate(case);
         let started = Instant::now();
-        let o = d.run(&["--format", "json"]);
+        d.run(&["--format", "json"])
+            .assert_analysed_or_refused(case);
         let what: String = case.chars().take(50).collect();
-        // Analysed in full, or refused with a finding that says where.
-        match o.code() {
-            0 | 1 => {}
-            2 => assert!(
-                o.parse_errors().iter().any(|(f, _, _)| f == "src/lib.rs"),
-                "{what}…: {}",
-                o.all()
-            ),
-            c => panic!("{what}…: exit {c}: {}", o.all()),
-        }
         assert!(
             started.elapsed() < Duration::from_secs(20),
             "{what}…: {:?}",
