@@ -50,17 +50,13 @@ struct Lower {
 }
 
 pub fn span_of(s: proc_macro2::Span) -> Span {
-    let lo = s.start();
-    let hi = s.end();
-    Span {
-        lo: Pos {
-            line: lo.line as u32,
-            col: lo.column as u32 + 1,
-        },
-        hi: Pos {
-            line: hi.line as u32,
-            col: hi.column as u32 + 1,
-        },
+    between(s, s)
+}
+
+fn pos(p: proc_macro2::LineColumn) -> Pos {
+    Pos {
+        line: p.line as u32,
+        col: p.column as u32 + 1,
     }
 }
 
@@ -70,12 +66,10 @@ fn sp<T: Spanned>(node: &T) -> Span {
 
 /// The span from the start of `lo` to the end of `hi`.
 fn between(lo: proc_macro2::Span, hi: proc_macro2::Span) -> Span {
-    span_from(span_of(lo), span_of(hi))
-}
-
-/// An expression's span without printing it (see [`spans`]).
-fn expr_sp(e: &syn::Expr) -> Span {
-    between(spans::expr_lo(e), spans::expr_hi(e))
+    Span {
+        lo: pos(lo.start()),
+        hi: pos(hi.end()),
+    }
 }
 
 fn path_segs(p: &syn::Path) -> Vec<Sym> {
@@ -544,7 +538,7 @@ impl Lower {
     pub fn expr(&mut self, e: &syn::Expr) -> Expr {
         if self.depth >= MAX_DEPTH {
             if self.too_deep.is_none() {
-                self.too_deep = Some(expr_sp(e));
+                self.too_deep = Some(between(spans::expr_lo(e), spans::expr_hi(e)));
             }
             return Expr::Opaque(Vec::new());
         }
@@ -1015,13 +1009,6 @@ pub fn path_attrs(attrs: &[syn::Attribute]) -> Vec<String> {
         }
     }
     out
-}
-
-fn span_from(lo: Span, whole: Span) -> Span {
-    Span {
-        lo: lo.lo,
-        hi: whole.hi,
-    }
 }
 
 fn label(l: &Option<syn::Label>) -> Option<Sym> {
