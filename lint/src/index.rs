@@ -406,8 +406,8 @@ impl<'p> Index<'p> {
                     }
                 }
                 Item::Use(entries) => self.modules[m].uses.extend(entries.iter()),
-                Item::Struct(st) => self.add_adt(m, &base, &st.name, AdtKind::Struct(st)),
-                Item::Enum(e) => self.add_adt(m, &base, &e.name, AdtKind::Enum(e)),
+                Item::Struct(st) => self.add_adt(m, &base, st.name, AdtKind::Struct(st)),
+                Item::Enum(e) => self.add_adt(m, &base, e.name, AdtKind::Enum(e)),
                 Item::Fn(f) => {
                     let id = self.push_fn(
                         f,
@@ -489,17 +489,17 @@ impl<'p> Index<'p> {
         }
     }
 
-    fn add_adt(&mut self, m: ModId, base: &str, name: &str, kind: AdtKind<'p>) {
+    fn add_adt(&mut self, m: ModId, base: &str, name: Sym, kind: AdtKind<'p>) {
         let id = self.adts.len();
         self.adts.push(Adt {
-            name: Sym::new(name),
+            name,
             module: m,
-            path: Self::join(base, name),
+            path: Self::join(base, &name),
             kind,
         });
         self.modules[m]
             .names
-            .entry(Sym::new(name))
+            .entry(name)
             .or_default()
             .push(Def::Adt(id));
     }
