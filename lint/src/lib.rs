@@ -44,6 +44,14 @@ fn with_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
 /// discover → parse → index → annotations → flows → check. Never fails:
 /// files that cannot be read or parsed are `parse-error` findings.
 pub fn analyze(ws: &discover::Workspace, policy: &Policy) -> Analysis {
+    analyze_functions(ws, policy, false)
+}
+
+/// [`analyze`], analysing `every` function instead of only those that can
+/// reach a sink or be called from one ([`flow::calls::demanded`]). The
+/// result is the same: tests compare the two.
+#[doc(hidden)]
+pub fn analyze_functions(ws: &discover::Workspace, policy: &Policy, every: bool) -> Analysis {
     let timings = std::env::var_os("DATAGATE_TIMINGS").is_some();
     let t0 = std::time::Instant::now();
     let lap = |stage: &str| {
@@ -66,12 +74,12 @@ pub fn analyze(ws: &discover::Workspace, policy: &Policy) -> Analysis {
         let mut cats = cats::CatTable::new(policy);
         let ix = index::Index::build(&parsed);
         lap("index");
-        let (specs, guess) = rayon::join(
+        let (specs, calls) = rayon::join(
             || annotations::Specs::build(&ix, policy, &mut cats, &parsed.files),
-            || flow::syntactic_calls(&ix),
+            || flow::calls::syntactic_calls(&ix),
         );
         lap("annotations");
-        let flows = flow::analyze(&ix, &specs, &cats, &parsed.files, &guess);
+        let flows = flow::analyze(&ix, &specs, &cats, &parsed.files, &calls, every);
         lap(&format!("flows ({} rounds)", flows.rounds));
         let a = check::check(&parsed, &ix, &specs, &cats, &flows, policy);
         lap("check");

@@ -158,3 +158,34 @@ fn every_code_has_fixtures() {
         .collect();
     assert!(missing.is_empty(), "codes without fixtures: {missing:?}");
 }
+
+/// Only functions that can reach a sink, or be called from one, are
+/// analysed (`flow::calls::demanded`). Analysing every function must give
+/// the same findings, traces, data map and declassifications, on every
+/// fixture and on the demo.
+#[test]
+fn analysing_only_demanded_functions_changes_nothing() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/messenger");
+    let mut differ = Vec::new();
+    for root in fixture_crates().into_iter().chain([demo]) {
+        let ws = discover(&DiscoverOptions {
+            manifest_path: Some(root.join("Cargo.toml")),
+            ..Default::default()
+        })
+        .unwrap_or_else(|e| panic!("{}: {e}", root.display()));
+        let policy = load_for_workspace(None, &ws.root)
+            .unwrap_or_else(|e| panic!("{}: bad policy: {e:?}", root.display()));
+        let [demanded, every] = [false, true].map(|every| {
+            let mut a = datagate_lint::analyze_functions(&ws, &policy, every);
+            a.normalize();
+            format!(
+                "{:#?}",
+                (&a.findings, &a.flows, &a.declassifications, a.suppressed)
+            )
+        });
+        if demanded != every {
+            differ.push(root.display().to_string());
+        }
+    }
+    assert!(differ.is_empty(), "results differ on {differ:?}");
+}

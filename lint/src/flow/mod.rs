@@ -1,11 +1,13 @@
 //! Function summaries and the whole-program fixpoint.
 //!
-//! Every function with a body is analysed with the current summaries of its
-//! callees; functions whose callees' summaries changed are analysed again,
+//! Every function with a body that can matter ([`calls::demanded`]: it can
+//! reach a sink, or be called from one that does) is analysed with the
+//! current summaries of its callees; functions whose callees' summaries changed are analysed again,
 //! round by round (each round in parallel, on frozen summaries, so the result
 //! does not depend on scheduling) until nothing changes. Recursion converges
 //! because summaries only grow; a round limit bounds pathological cases.
 
+pub mod calls;
 pub mod interp;
 pub mod std_model;
 pub mod value;
@@ -110,10 +112,10 @@ fn run_batch(
 /// The height of each function in the condensation of the call graph:
 /// 0 for functions that call nothing (outside their own recursive
 /// component), else one more than their highest callee's component.
-fn levels(n: usize, edges: &[Vec<FnId>]) -> Vec<usize> {
+fn levels<E: AsRef<[FnId]>>(n: usize, edges: &[E]) -> Vec<usize> {
     // Kosaraju, iteratively: finish order on the graph, then components on
     // the transpose in reverse finish order (sources of the graph first).
-    let succ = |f: usize| edges[f].iter().copied();
+    let succ = |f: usize| edges[f].as_ref().iter().copied();
     let mut seen = vec![false; n];
     let mut order = Vec::with_capacity(n);
     for root in 0..n {
@@ -123,7 +125,7 @@ fn levels(n: usize, edges: &[Vec<FnId>]) -> Vec<usize> {
         seen[root] = true;
         let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
         while let Some((f, i)) = stack.pop() {
-            match edges[f].get(i) {
+            match edges[f].as_ref().get(i) {
                 Some(&g) => {
                     stack.push((f, i + 1));
                     if !seen[g] {
@@ -192,13 +194,16 @@ pub struct Flows {
     pub times: Vec<u32>,
 }
 
-/// `guess` is [`syntactic_calls`]: the order of the first pass.
+/// `calls` is [`calls::syntactic_calls`]: the order of the first pass, and
+/// which functions can matter at all (the others are not analysed unless
+/// `every` function is asked for).
 pub fn analyze(
     ix: &Index<'_>,
     specs: &Specs,
     cats: &CatTable,
     files: &[crate::parse::SourceFile],
-    guess: &[Vec<FnId>],
+    calls: &[calls::Calls],
+    every: bool,
 ) -> Flows {
     let n = ix.fns.len();
     let mut flows = Flows {
@@ -217,11 +222,16 @@ pub fn analyze(
         files,
         paths: &paths,
     };
-    let with_body: Vec<bool> = (0..n).map(|f| ix.fns[f].def.body.is_some()).collect();
+    let demanded = (!every).then(|| calls::demanded(ix, specs, calls));
+    // Functions to analyse: with a body, and demanded.
+    let with_body: Vec<bool> = (0..n)
+        .map(|f| ix.fns[f].def.body.is_some() && demanded.as_ref().is_none_or(|d| d[f]))
+        .collect();
+    let guess: Vec<&[FnId]> = calls.iter().map(|c| &c.guess[..]).collect();
     // Pass one: bottom-up over a call graph read off the syntax (calls by
     // path, methods by name), each level in parallel, so most functions see
     // their callees' summaries the first time they are analysed.
-    let level = levels(n, guess);
+    let level = levels(n, &guess);
     let mut pending = BTreeSet::new();
     for l in 0..=level.iter().copied().max().unwrap_or(0) {
         let batch: Vec<FnId> = (0..n).filter(|&f| level[f] == l && with_body[f]).collect();
@@ -271,137 +281,4 @@ pub fn analyze(
         pending.retain(|&f| with_body[f]);
     }
     flows
-}
-
-/// The calls a function's body makes, as far as the syntax tells: paths that
-/// resolve to workspace functions, and methods by name and arity (not the
-/// standard library's well-known names). Only used to order the first pass;
-/// it needs only the index, so it runs while the annotations are read.
-pub fn syntactic_calls(ix: &Index<'_>) -> Vec<Vec<FnId>> {
-    use crate::ir::{Block, Expr, Stmt};
-    fn walk_block<'a>(b: &'a Block, out: &mut Vec<&'a Expr>) {
-        for s in &b.stmts {
-            match s {
-                Stmt::Let(l) => {
-                    let crate::ir::Local { init, els, .. } = &**l;
-                    if let Some(e) = init {
-                        walk(e, out);
-                    }
-                    if let Some(b) = els {
-                        walk_block(b, out);
-                    }
-                }
-                Stmt::Expr(e) => walk(e, out),
-            }
-        }
-    }
-    fn walk<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
-        match e {
-            Expr::Call { callee, args, .. } => {
-                out.push(e);
-                walk(callee, out);
-                args.iter().for_each(|a| walk(a, out));
-            }
-            Expr::Method { recv, args, .. } => {
-                out.push(e);
-                walk(recv, out);
-                args.iter().for_each(|a| walk(a, out));
-            }
-            Expr::Lit(_) | Expr::Path { .. } | Expr::Continue { .. } => {}
-            Expr::Field { base, .. } | Expr::Not(base) | Expr::Pass(base) | Expr::Await(base) => {
-                walk(base, out)
-            }
-            Expr::Cast { expr, .. } | Expr::Try { expr, .. } | Expr::Let { expr, .. } => {
-                walk(expr, out)
-            }
-            Expr::Index { base, index } => {
-                walk(base, out);
-                walk(index, out);
-            }
-            Expr::Binary { lhs, rhs, .. } | Expr::Assign { lhs, rhs, .. } => {
-                walk(lhs, out);
-                walk(rhs, out);
-            }
-            Expr::If { cond, then, els } => {
-                walk(cond, out);
-                walk_block(then, out);
-                if let Some(e) = els {
-                    walk(e, out);
-                }
-            }
-            Expr::Match { scrut, arms } => {
-                walk(scrut, out);
-                for a in arms {
-                    if let Some(g) = &a.guard {
-                        walk(g, out);
-                    }
-                    walk(&a.body, out);
-                }
-            }
-            Expr::Block(b) | Expr::Loop { body: b, .. } => walk_block(b, out),
-            Expr::While { cond, body, .. } => {
-                walk(cond, out);
-                walk_block(body, out);
-            }
-            Expr::For(f) => {
-                walk(&f.iter, out);
-                walk_block(&f.body, out);
-            }
-            Expr::Break { value, .. } | Expr::Return { value, .. } => {
-                if let Some(v) = value {
-                    walk(v, out);
-                }
-            }
-            Expr::Closure { body, .. } => walk(body, out),
-            Expr::Struct(s) => {
-                s.fields.iter().for_each(|(_, f)| walk(f, out));
-                if let Some(r) = &s.rest {
-                    walk(r, out);
-                }
-            }
-            Expr::Macro { args, .. }
-            | Expr::Tuple(args)
-            | Expr::Array(args)
-            | Expr::Opaque(args)
-            | Expr::Diverge(args) => args.iter().for_each(|a| walk(a, out)),
-        }
-    }
-    (0..ix.fns.len())
-        .into_par_iter()
-        .map(|f| {
-            let info = &ix.fns[f];
-            let Some(body) = &info.def.body else {
-                return Vec::new();
-            };
-            let mut calls = Vec::new();
-            walk_block(body, &mut calls);
-            let mut out = Vec::new();
-            for c in calls {
-                match c {
-                    Expr::Call { callee, .. } => {
-                        if let Expr::Path { segs, .. } = &**callee {
-                            match ix.resolve_path(info.module, segs, info.self_ty.as_ref()) {
-                                crate::index::Res::Fn(g) => out.push(g),
-                                crate::index::Res::Fns(gs) => out.extend(gs),
-                                _ => {}
-                            }
-                        }
-                    }
-                    Expr::Method { name, args, .. }
-                        if std_model::kind(name) == std_model::Kind::Union =>
-                    {
-                        if let Some(gs) = ix.methods_by_name.get(&(*name, args.len() + 1)) {
-                            if gs.len() <= 16 {
-                                out.extend(gs.iter().copied());
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            out.sort_unstable();
-            out.dedup();
-            out
-        })
-        .collect()
 }

@@ -1,0 +1,420 @@
+//! The call graph as far as the syntax tells, read before any function is
+//! analysed. It serves twice:
+//!
+//! - **Order** ([`Calls::guess`]): calls by path that resolve to workspace
+//!   functions, and methods by name and arity (not the standard library's
+//!   well-known names). The first pass runs bottom-up over it, so most
+//!   functions see their callees' summaries the first time they are analysed.
+//! - **Demand** ([`demanded`]): which functions can matter at all. A finding
+//!   or a data-map row comes from a function that reaches a sink (directly,
+//!   through callees, or through a trait declaration's annotation); its
+//!   analysis reads the summaries of everything it calls, transitively.
+//!   Nothing else can change the result, so nothing else is analysed. On a
+//!   workspace where half the functions never come near a sink, that halves
+//!   the flow analysis; on one with no sink, it skips it.
+//!
+//! Demand must over-approximate every call the interpreter can resolve, or a
+//! summary would be missing: it counts every path (called or passed as a
+//! value, `map(Row::heavier)`) that resolves to a workspace function, every
+//! method name as a call to every workspace method of that name (whatever
+//! the receiver, arity or standard-library meaning), and an implementation
+//! and its trait's declaration as calling each other. A policy's external
+//! sinks are matched by their last path segment.
+
+use super::std_model;
+use crate::annotations::Specs;
+use crate::index::{FnId, Index, Owner, Res};
+use crate::ir::{Block, Expr, Stmt, Sym};
+use foldhash::{HashMap, HashSet};
+use rayon::prelude::*;
+
+/// Method names shared by more workspace methods than this are left out of
+/// the order (they say little about which one runs); demand keeps them all.
+const MAX_GUESS_TARGETS: usize = 16;
+
+/// What one function's body calls, as written.
+#[derive(Debug, Default)]
+pub struct Calls {
+    /// Calls by path and methods by name and arity: the order of the first pass.
+    pub guess: Vec<FnId>,
+    /// Every workspace function a path in the body resolves to.
+    fns: Vec<FnId>,
+    /// Every method name called.
+    methods: Vec<Sym>,
+    /// Last segments of called paths outside the workspace.
+    external: Vec<Sym>,
+}
+
+/// Read every function body's calls. Needs only the index, so it runs while
+/// the annotations are read.
+pub fn syntactic_calls(ix: &Index<'_>) -> Vec<Calls> {
+    // A one-segment path is nearly always a local; resolve it only when
+    // some function has that name.
+    let fn_names: HashSet<Sym> = ix.fns.iter().map(|f| f.def.name).collect();
+    (0..ix.fns.len())
+        .into_par_iter()
+        .map(|f| {
+            let info = &ix.fns[f];
+            let Some(body) = &info.def.body else {
+                return Calls::default();
+            };
+            let mut found = Vec::new();
+            walk_block(body, &mut found);
+            let mut out = Calls::default();
+            for e in found {
+                match e {
+                    Found::Path(segs) | Found::CallPath(segs) => {
+                        let called = matches!(e, Found::CallPath(_));
+                        if !called && segs.len() == 1 && !fn_names.contains(&segs[0]) {
+                            continue;
+                        }
+                        match ix.resolve_path(info.module, segs, info.self_ty.as_ref()) {
+                            Res::Fn(g) => {
+                                out.fns.push(g);
+                                if called {
+                                    out.guess.push(g);
+                                }
+                            }
+                            Res::Fns(gs) => {
+                                out.fns.extend(&gs);
+                                if called {
+                                    out.guess.extend(gs);
+                                }
+                            }
+                            Res::Ext(p) if called => {
+                                out.external
+                                    .push(Sym::new(p.rsplit("::").next().unwrap_or(&p)));
+                            }
+                            _ => {}
+                        }
+                    }
+                    Found::Method(name, arity) => {
+                        out.methods.push(name);
+                        if std_model::kind(&name) == std_model::Kind::Union {
+                            if let Some(gs) = ix.methods_by_name.get(&(name, arity)) {
+                                if gs.len() <= MAX_GUESS_TARGETS {
+                                    out.guess.extend(gs.iter().copied());
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            for v in [&mut out.guess, &mut out.fns] {
+                v.sort_unstable();
+                v.dedup();
+            }
+            for v in [&mut out.methods, &mut out.external] {
+                v.sort_unstable();
+                v.dedup();
+            }
+            out
+        })
+        .collect()
+}
+
+/// A path, a call of a path or a method call found in a body. Calls of
+/// paths are found once, as calls (their callee is not walked again).
+enum Found<'a> {
+    Path(&'a [Sym]),
+    CallPath(&'a [Sym]),
+    Method(Sym, usize),
+}
+
+fn walk_block<'a>(b: &'a Block, out: &mut Vec<Found<'a>>) {
+    for s in &b.stmts {
+        match s {
+            Stmt::Let(l) => {
+                let crate::ir::Local { init, els, .. } = &**l;
+                if let Some(e) = init {
+                    walk(e, out);
+                }
+                if let Some(b) = els {
+                    walk_block(b, out);
+                }
+            }
+            Stmt::Expr(e) => walk(e, out),
+        }
+    }
+}
+
+fn walk<'a>(e: &'a Expr, out: &mut Vec<Found<'a>>) {
+    match e {
+        Expr::Path { segs, .. } => out.push(Found::Path(segs)),
+        Expr::Call { callee, args, .. } => {
+            match &**callee {
+                Expr::Path { segs, .. } => out.push(Found::CallPath(segs)),
+                other => walk(other, out),
+            }
+            args.iter().for_each(|a| walk(a, out));
+        }
+        Expr::Method {
+            recv, name, args, ..
+        } => {
+            out.push(Found::Method(*name, args.len() + 1));
+            walk(recv, out);
+            args.iter().for_each(|a| walk(a, out));
+        }
+        Expr::Lit(_) | Expr::Continue { .. } => {}
+        Expr::Field { base, .. } | Expr::Not(base) | Expr::Pass(base) | Expr::Await(base) => {
+            walk(base, out)
+        }
+        Expr::Cast { expr, .. } | Expr::Try { expr, .. } | Expr::Let { expr, .. } => {
+            walk(expr, out)
+        }
+        Expr::Index { base, index } => {
+            walk(base, out);
+            walk(index, out);
+        }
+        Expr::Binary { lhs, rhs, .. } | Expr::Assign { lhs, rhs, .. } => {
+            walk(lhs, out);
+            walk(rhs, out);
+        }
+        Expr::If { cond, then, els } => {
+            walk(cond, out);
+            walk_block(then, out);
+            if let Some(e) = els {
+                walk(e, out);
+            }
+        }
+        Expr::Match { scrut, arms } => {
+            walk(scrut, out);
+            for a in arms {
+                if let Some(g) = &a.guard {
+                    walk(g, out);
+                }
+                walk(&a.body, out);
+            }
+        }
+        Expr::Block(b) | Expr::Loop { body: b, .. } => walk_block(b, out),
+        Expr::While { cond, body, .. } => {
+            walk(cond, out);
+            walk_block(body, out);
+        }
+        Expr::For(f) => {
+            walk(&f.iter, out);
+            walk_block(&f.body, out);
+        }
+        Expr::Break { value, .. } | Expr::Return { value, .. } => {
+            if let Some(v) = value {
+                walk(v, out);
+            }
+        }
+        Expr::Closure { body, .. } => walk(body, out),
+        Expr::Struct(s) => {
+            s.fields.iter().for_each(|(_, f)| walk(f, out));
+            if let Some(r) = &s.rest {
+                walk(r, out);
+            }
+        }
+        Expr::Macro { args, .. }
+        | Expr::Tuple(args)
+        | Expr::Array(args)
+        | Expr::Opaque(args)
+        | Expr::Diverge(args) => args.iter().for_each(|a| walk(a, out)),
+    }
+}
+
+/// Which functions' analyses can change the result: those that can reach a
+/// sink, and everything they can call.
+pub fn demanded(ix: &Index<'_>, specs: &Specs, calls: &[Calls]) -> Vec<bool> {
+    let n = ix.fns.len();
+    let name_of = |f: FnId| ix.fns[f].def.name;
+    let is_method = |f: FnId| !matches!(ix.fns[f].owner, Owner::Free);
+    let mut methods_named: HashMap<Sym, Vec<FnId>> = HashMap::default();
+    // Direct edges: resolved paths, and an implementation to its trait's
+    // declaration (whose annotation applies to calls of the implementation).
+    let mut succ: Vec<Vec<FnId>> = calls.iter().map(|c| c.fns.clone()).collect();
+    for f in 0..n {
+        if is_method(f) {
+            methods_named.entry(name_of(f)).or_default().push(f);
+        }
+        if let Owner::Impl {
+            trait_: Some(t), ..
+        } = ix.fns[f].owner
+        {
+            if let Some(&d) = ix.traits[t].decls.get(&name_of(f)) {
+                succ[f].push(d);
+                succ[d].push(f);
+            }
+        }
+    }
+    let mut pred: Vec<Vec<FnId>> = vec![Vec::new(); n];
+    let mut callers_by_name: HashMap<Sym, Vec<FnId>> = HashMap::default();
+    for (f, c) in calls.iter().enumerate() {
+        for &g in &succ[f] {
+            pred[g].push(f);
+        }
+        for &m in &c.methods {
+            callers_by_name.entry(m).or_default().push(f);
+        }
+    }
+    let ext_sinks: HashSet<&str> = specs
+        .ext_sinks
+        .keys()
+        .map(|k| k.rsplit("::").next().unwrap_or(k))
+        .collect();
+    // Backwards from the sinks: who can reach one.
+    let mut need = vec![false; n];
+    let mut stack: Vec<FnId> = (0..n)
+        .filter(|&f| {
+            specs.fns[f].sink.is_some()
+                || (!ext_sinks.is_empty()
+                    && calls[f]
+                        .methods
+                        .iter()
+                        .chain(&calls[f].external)
+                        .any(|m| ext_sinks.contains(m.as_str())))
+        })
+        .collect();
+    stack.iter().for_each(|&f| need[f] = true);
+    let mut names_done: HashSet<Sym> = HashSet::default();
+    while let Some(g) = stack.pop() {
+        let by_name = is_method(g)
+            .then(|| name_of(g))
+            .filter(|m| names_done.insert(*m))
+            .and_then(|m| callers_by_name.get(&m));
+        for &f in pred[g].iter().chain(by_name.into_iter().flatten()) {
+            if !need[f] {
+                need[f] = true;
+                stack.push(f);
+            }
+        }
+    }
+    // Forwards: everything those call.
+    let mut stack: Vec<FnId> = (0..n).filter(|&f| need[f]).collect();
+    names_done.clear();
+    while let Some(f) = stack.pop() {
+        let by_name = calls[f]
+            .methods
+            .iter()
+            .filter(|m| names_done.insert(**m))
+            .filter_map(|m| methods_named.get(m))
+            .flatten();
+        for &g in succ[f].iter().chain(by_name) {
+            if !need[g] {
+                need[g] = true;
+                stack.push(g);
+            }
+        }
+    }
+    need
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::{Package, Target, TargetKind, Workspace};
+    use crate::policy::Policy;
+
+    const SRC: &str = r#"
+#[datagate::sink(to = facebook, purpose = advertising)]
+pub fn upload(_s: String) {}
+
+pub trait Uplink {
+    #[datagate::sink(to = facebook, purpose = analytics)]
+    fn send(&self, p: &str);
+}
+pub struct Http;
+impl Uplink for Http {
+    fn send(&self, p: &str) { let _ = helper_of_impl(p); }
+}
+fn helper_of_impl(p: &str) -> usize { p.len() }
+
+fn as_value(x: String) -> String { x }
+fn normalize(x: &str) -> String { x.to_string() }
+pub struct Row;
+impl Row {
+    fn heavier(self) -> Self { self }
+    fn label(&self) -> String { String::new() }
+}
+pub fn share(xs: Vec<String>, r: Row) {
+    let ys: Vec<String> = xs.into_iter().map(as_value).collect();
+    let _ = r.label();
+    upload(normalize(&ys[0]));
+}
+pub fn through_method(h: &dyn Uplink) { h.send("x"); }
+pub fn through_impl_path(h: &Http) { Http::send(h, "x"); }
+pub fn caller_of_caller() { through_impl_path(&Http); }
+
+fn unrelated(a: u32) -> u32 { twice(a) }
+fn twice(a: u32) -> u32 { a * 2 }
+fn heavier_user(r: Row) -> Row { r.heavier() }
+fn external(x: String) { sdk::track(x) }
+"#;
+
+    /// Which functions of `SRC` are demanded under a policy.
+    fn demanded_names(policy: &Policy) -> Vec<(String, bool)> {
+        let dir = std::env::temp_dir().join(format!(
+            "datagate-demand-{}-{}",
+            std::process::id(),
+            policy.sinks.len()
+        ));
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(dir.join("src/lib.rs"), SRC).unwrap();
+        let ws = Workspace {
+            root: dir.clone(),
+            packages: vec![Package {
+                name: "demo".into(),
+                dir: dir.clone(),
+                targets: vec![Target {
+                    crate_name: "demo".into(),
+                    kind: TargetKind::Lib,
+                    root_file: dir.join("src/lib.rs"),
+                }],
+            }],
+        };
+        let parsed = crate::parse::parse_workspace(&ws);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        let ix = Index::build(&parsed);
+        let mut cats = crate::cats::CatTable::new(policy);
+        let specs = Specs::build(&ix, policy, &mut cats, &parsed.files);
+        let calls = syntactic_calls(&ix);
+        let need = demanded(&ix, &specs, &calls);
+        let mut out: Vec<(String, bool)> = (0..ix.fns.len())
+            .map(|f| (ix.fns[f].path.to_string(), need[f]))
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn check(policy: &Policy, yes: &[&str]) {
+        for (path, needed) in demanded_names(policy) {
+            let name = path.rsplit("::").next().unwrap_or(&path).to_string();
+            let want = yes.contains(&name.as_str());
+            assert_eq!(needed, want, "`{path}` demanded: {needed}, expected {want}");
+        }
+    }
+
+    const DEMANDED: &[&str] = &[
+        "upload",
+        "send",
+        "helper_of_impl",
+        "as_value",
+        "normalize",
+        "label",
+        "share",
+        "through_method",
+        "through_impl_path",
+        "caller_of_caller",
+    ];
+
+    #[test]
+    fn only_what_reaches_a_sink_or_is_called_from_there() {
+        check(&Policy::default(), DEMANDED);
+    }
+
+    #[test]
+    fn calls_of_a_policy_sink_are_demanded_by_last_segment() {
+        let policy = crate::policy::load_str(
+            "datagate.toml",
+            "[recipients]\nfacebook = { company = \"Meta Platforms, Inc.\" }\n\n\
+             [[sinks]]\npath = \"sdk::track\"\nto = \"facebook\"\npurpose = \"advertising\"\n",
+        )
+        .unwrap();
+        let mut yes = DEMANDED.to_vec();
+        yes.push("external");
+        check(&policy, &yes);
+    }
+}
