@@ -415,7 +415,12 @@ fn analyse(ws: &Workspace, policy: &Policy, io: &mut Io<'_>) -> Analysis {
             }
         })
     });
-    let mut analysis = crate::analyze(ws, policy);
+    // The process exits once the report is out: nothing to free.
+    let opts = crate::Options {
+        leak: true,
+        ..Default::default()
+    };
+    let mut analysis = crate::analyze_with(ws, policy, opts);
     analysis.normalize();
     add_missing_sources(ws, &mut analysis);
     let _ = done.send(());

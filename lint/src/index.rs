@@ -169,8 +169,9 @@ pub enum Res<'p> {
     Fns(Vec<FnId>),
     Trait(TraitId),
     Alias(&'p TyRef, ModId),
-    /// Outside the workspace: the full path.
-    Ext(String),
+    /// Outside the workspace: the full path (interned: resolutions are
+    /// cloned out of caches all the time).
+    Ext(Sym),
     None,
 }
 
@@ -180,7 +181,7 @@ pub enum Res<'p> {
 #[derive(Default)]
 struct Walk<'p> {
     stack: Vec<(ModId, Sym, bool)>,
-    memo: HashMap<(ModId, Sym, bool), Res<'p>>,
+    memo: LookupMemo<'p>,
     steps: u32,
 }
 
@@ -188,6 +189,50 @@ impl Walk<'_> {
     fn exhausted(&mut self) -> bool {
         self.steps += 1;
         self.steps > 20_000 || self.stack.len() > 64
+    }
+}
+
+/// Memo of finished name lookups, in one slot per worker thread of the
+/// pool the index is used on (threads outside it share the last slot).
+/// Each slot's lock is then taken by one thread only, and never contended.
+struct LookupCache<'p> {
+    slots: Vec<std::sync::Mutex<LookupMemo<'p>>>,
+}
+
+/// Finished lookups: (module, name, whether a value is wanted) → result.
+type LookupMemo<'p> = HashMap<(ModId, Sym, bool), Res<'p>>;
+
+impl Default for LookupCache<'_> {
+    fn default() -> Self {
+        LookupCache {
+            slots: (0..=rayon::current_num_threads())
+                .map(|_| Default::default())
+                .collect(),
+        }
+    }
+}
+
+impl std::fmt::Debug for LookupCache<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LookupCache")
+    }
+}
+
+impl<'p> LookupCache<'p> {
+    fn slot(&self) -> Option<std::sync::MutexGuard<'_, LookupMemo<'p>>> {
+        let last = self.slots.len().checked_sub(1)?;
+        let i = rayon::current_thread_index().map_or(last, |i| i.min(last));
+        self.slots[i].lock().ok()
+    }
+
+    fn get(&self, key: &(ModId, Sym, bool)) -> Option<Res<'p>> {
+        self.slot()?.get(key).cloned()
+    }
+
+    fn insert(&self, key: (ModId, Sym, bool), r: Res<'p>) {
+        if let Some(mut slot) = self.slot() {
+            slot.insert(key, r);
+        }
     }
 }
 
@@ -225,8 +270,10 @@ pub struct Index<'p> {
     /// What each module's glob imports (`use a::*`) resolve to, computed
     /// once at build time: the lookups through globs are then linear.
     glob_targets: Vec<Vec<Res<'p>>>,
-    /// Memo of name lookups: real code resolves the same names over and over.
-    lookup_cache: std::sync::RwLock<HashMap<(ModId, bool), HashMap<Sym, Res<'p>>>>,
+    /// Memo of name lookups, one per worker thread: real code resolves the
+    /// same names over and over, and threads sharing one memo spent their
+    /// time on its lock.
+    lookup_cache: LookupCache<'p>,
 }
 
 struct PendingImpl<'p> {
@@ -301,9 +348,7 @@ impl<'p> Index<'p> {
             })
             .collect();
         ix.glob_targets = globs;
-        if let Ok(mut c) = ix.lookup_cache.write() {
-            c.clear();
-        }
+        ix.lookup_cache = LookupCache::default();
         for p in pending {
             ix.add_impl(p);
         }
@@ -634,22 +679,22 @@ impl<'p> Index<'p> {
             "Self" => match self_ty {
                 Some(Ty::Adt(a, _)) => Res::Adt(*a),
                 Some(Ty::Dyn(t)) if t.len() == 1 => Res::Trait(t[0]),
-                _ => Res::Ext("Self".to_string()),
+                _ => Res::Ext(Sym::new("Self")),
             },
             "::" => match rest.split_first() {
                 Some((c, r)) => {
                     rest = r;
                     match self.crate_by_name.get(c) {
                         Some(&root) => Res::Mod(root),
-                        None => Res::Ext(c.to_string()),
+                        None => Res::Ext(*c),
                     }
                 }
                 None => return Res::None,
             },
-            name => match self.lookup(m, name, rest.is_empty(), w) {
-                Res::None => match self.crate_by_name.get(name) {
+            _ => match self.lookup(m, *first, rest.is_empty(), w) {
+                Res::None => match self.crate_by_name.get(first) {
                     Some(&root) => Res::Mod(root),
-                    None => Res::Ext(name.to_string()),
+                    None => Res::Ext(*first),
                 },
                 r => r,
             },
@@ -657,21 +702,21 @@ impl<'p> Index<'p> {
         for (i, seg) in rest.iter().enumerate() {
             let last = i + 1 == rest.len();
             cur = match cur {
-                Res::Mod(mm) => match self.lookup(mm, seg, last, w) {
+                Res::Mod(mm) => match self.lookup(mm, *seg, last, w) {
                     Res::None => Res::None,
                     r => r,
                 },
                 Res::Adt(a) => self.assoc(a, seg),
                 Res::Alias(t, am) => match self.resolve_ty(am, t, &[], None, &[]) {
                     Ty::Adt(a, _) => self.assoc(a, seg),
-                    Ty::Ext(p, _) => Res::Ext(format!("{p}::{seg}")),
+                    Ty::Ext(p, _) => Res::Ext(Sym::new(&format!("{p}::{seg}"))),
                     _ => Res::None,
                 },
                 Res::Trait(t) => match self.traits[t].decls.get(seg) {
                     Some(&f) => Res::Fn(f),
                     None => Res::None,
                 },
-                Res::Ext(p) => Res::Ext(format!("{p}::{seg}")),
+                Res::Ext(p) => Res::Ext(Sym::new(&format!("{p}::{seg}"))),
                 _ => Res::None,
             };
         }
@@ -695,19 +740,14 @@ impl<'p> Index<'p> {
     /// A lookup asked from outside (not part of another) is cached: it is a
     /// pure function of its question, so the cache cannot depend on which
     /// thread asked first.
-    fn lookup(&self, m: ModId, name: &str, prefer_value: bool, w: &mut Walk<'p>) -> Res<'p> {
+    fn lookup(&self, m: ModId, name: Sym, prefer_value: bool, w: &mut Walk<'p>) -> Res<'p> {
+        let key = (m, name, prefer_value);
         let outer = w.stack.is_empty();
         if outer {
-            // Hot: looked up without allocating the key.
-            if let Some(r) = self.lookup_cache.read().ok().and_then(|c| {
-                c.get(&(m, prefer_value))
-                    .and_then(|names| names.get(name))
-                    .cloned()
-            }) {
+            if let Some(r) = self.lookup_cache.get(&key) {
                 return r;
             }
         }
-        let key = (m, Sym::new(name), prefer_value);
         if let Some(r) = w.memo.get(&key) {
             return r.clone();
         }
@@ -720,17 +760,13 @@ impl<'p> Index<'p> {
         w.stack.pop();
         w.memo.insert(key, r.clone());
         if outer {
-            if let Ok(mut c) = self.lookup_cache.write() {
-                c.entry((m, prefer_value))
-                    .or_default()
-                    .insert(key.1, r.clone());
-            }
+            self.lookup_cache.insert(key, r.clone());
         }
         r
     }
 
-    fn lookup_inner(&self, m: ModId, name: &str, prefer_value: bool, w: &mut Walk<'p>) -> Res<'p> {
-        if let Some(defs) = self.modules[m].names.get(name) {
+    fn lookup_inner(&self, m: ModId, name: Sym, prefer_value: bool, w: &mut Walk<'p>) -> Res<'p> {
+        if let Some(defs) = self.modules[m].names.get(&name) {
             let pick = if prefer_value {
                 defs.iter()
                     .find(|d| matches!(d, Def::Fn(_)))
@@ -751,7 +787,7 @@ impl<'p> Index<'p> {
             }
         }
         for u in &self.modules[m].uses {
-            if u.alias.as_deref() == Some(name) {
+            if u.alias.as_deref() == Some(name.as_str()) {
                 return self.resolve_path_w(m, &u.path, None, w);
             }
         }
@@ -765,7 +801,7 @@ impl<'p> Index<'p> {
                     r => return r,
                 },
                 Res::Adt(a) => {
-                    if let Res::Variant(a, v) = self.assoc(*a, name) {
+                    if let Res::Variant(a, v) = self.assoc(*a, &name) {
                         return Res::Variant(a, v);
                     }
                 }

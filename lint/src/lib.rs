@@ -40,18 +40,28 @@ fn with_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     }
 }
 
+/// How to run an analysis; the defaults suit a library caller.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Analyse every function, not only those that can reach a sink or be
+    /// called from one ([`flow::calls::demanded`]). The result is the same:
+    /// tests compare the two.
+    pub every_function: bool,
+    /// Never free the analysis's memory (the IR, the index, the summaries).
+    /// For a process that exits right after, as the command line does:
+    /// freeing hundreds of megabytes piece by piece only delays the exit.
+    pub leak: bool,
+}
+
 /// Analyse a discovered workspace under a policy: the whole pipeline,
 /// discover → parse → index → annotations → flows → check. Never fails:
 /// files that cannot be read or parsed are `parse-error` findings.
 pub fn analyze(ws: &discover::Workspace, policy: &Policy) -> Analysis {
-    analyze_functions(ws, policy, false)
+    analyze_with(ws, policy, Options::default())
 }
 
-/// [`analyze`], analysing `every` function instead of only those that can
-/// reach a sink or be called from one ([`flow::calls::demanded`]). The
-/// result is the same: tests compare the two.
-#[doc(hidden)]
-pub fn analyze_functions(ws: &discover::Workspace, policy: &Policy, every: bool) -> Analysis {
+/// [`analyze`] with [`Options`].
+pub fn analyze_with(ws: &discover::Workspace, policy: &Policy, opts: Options) -> Analysis {
     let timings = std::env::var_os("DATAGATE_TIMINGS").is_some();
     let t0 = std::time::Instant::now();
     let lap = |stage: &str| {
@@ -79,17 +89,21 @@ pub fn analyze_functions(ws: &discover::Workspace, policy: &Policy, every: bool)
             || flow::calls::syntactic_calls(&ix),
         );
         lap("annotations");
-        let flows = flow::analyze(&ix, &specs, &cats, &parsed.files, &calls, every);
+        let flows = flow::analyze(
+            &ix,
+            &specs,
+            &cats,
+            &parsed.files,
+            &calls,
+            opts.every_function,
+        );
         lap(&format!("flows ({} rounds)", flows.rounds));
         let a = check::check(&parsed, &ix, &specs, &cats, &flows, policy);
         lap("check");
-        drop((flows, specs, ix));
-        // Freeing every file's IR takes a while on large workspaces and
-        // nobody waits for it: let a detached thread do it (a command-line
-        // run exits first).
-        let _ = std::thread::Builder::new()
-            .name("datagate-free".into())
-            .spawn(move || drop(parsed));
+        if opts.leak {
+            std::mem::forget((flows, calls, specs, ix));
+            std::mem::forget(parsed);
+        }
         a
     })
 }

@@ -176,7 +176,14 @@ fn analysing_only_demanded_functions_changes_nothing() {
         let policy = load_for_workspace(None, &ws.root)
             .unwrap_or_else(|e| panic!("{}: bad policy: {e:?}", root.display()));
         let [demanded, every] = [false, true].map(|every| {
-            let mut a = datagate_lint::analyze_functions(&ws, &policy, every);
+            let mut a = datagate_lint::analyze_with(
+                &ws,
+                &policy,
+                datagate_lint::Options {
+                    every_function: every,
+                    ..Default::default()
+                },
+            );
             a.normalize();
             format!(
                 "{:#?}",

@@ -797,7 +797,14 @@ fn write_batch(dir: &Path, cases: &[Case], fx: &[Fixture]) -> Workspace {
 /// trip. With `every`, every function is analysed, not only those that can
 /// matter (the output must not change).
 fn outputs(ws: &Workspace, policy: &Policy, every: bool) -> (String, Stats) {
-    let mut analysis: Analysis = datagate_lint::analyze_functions(ws, policy, every);
+    let mut analysis: Analysis = datagate_lint::analyze_with(
+        ws,
+        policy,
+        datagate_lint::Options {
+            every_function: every,
+            ..Default::default()
+        },
+    );
     analysis.normalize();
     if std::env::var_os("DATAGATE_FUZZ_VERBOSE").is_some() {
         for f in analysis

@@ -1388,7 +1388,7 @@ impl<'a, 'p> Interp<'a, 'p> {
             Res::Ext(p) => {
                 // A policy source that is a constant or a static.
                 let mut v = Val::default();
-                if let Some(set) = self.cx.specs.ext_sources.get(&p) {
+                if let Some(set) = self.cx.specs.ext_sources.get(p.as_str()) {
                     for c in set.iter() {
                         v.taint.add(
                             Label::Cat(c),
