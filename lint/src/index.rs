@@ -99,6 +99,16 @@ pub struct FnInfo<'p> {
     pub allows: Vec<&'p AllowAttr>,
     /// Generic parameters of the enclosing impl.
     pub impl_generics: &'p [Sym],
+    /// Parameter and return types, resolved on first use ([`Index::sig`]).
+    sig: std::sync::OnceLock<Sig>,
+}
+
+/// A function's parameter types (receiver excluded) and return type, as
+/// resolved in its module. Every call of the function needs them.
+#[derive(Debug)]
+pub struct Sig {
+    pub params: Vec<Ty>,
+    pub ret: Option<Ty>,
 }
 
 #[derive(Debug)]
@@ -571,6 +581,7 @@ impl<'p> Index<'p> {
             self_ty,
             allows: a,
             impl_generics,
+            sig: Default::default(),
         });
         id
     }
@@ -945,6 +956,27 @@ impl<'p> Index<'p> {
             Some(&Ty::Adt(a, args.to_vec())),
             generics,
         )
+    }
+
+    /// The resolved signature of a function: resolved once, whichever
+    /// thread asks first (resolution is a pure function of the index).
+    pub fn sig(&self, f: FnId) -> &Sig {
+        let info = &self.fns[f];
+        info.sig.get_or_init(|| {
+            let resolve = |t: &TyRef| {
+                self.resolve_ty(
+                    info.module,
+                    t,
+                    &info.def.bounds,
+                    info.self_ty.as_ref(),
+                    info.impl_generics,
+                )
+            };
+            Sig {
+                params: info.def.params.iter().map(|p| resolve(&p.ty)).collect(),
+                ret: info.def.ret.as_ref().map(resolve),
+            }
+        })
     }
 
     /// Methods named `name` callable on a value of this type.

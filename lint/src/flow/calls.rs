@@ -34,7 +34,11 @@ const MAX_GUESS_TARGETS: usize = 16;
 
 /// What one function's body calls, as written.
 #[derive(Debug, Default)]
-pub struct Calls {
+pub struct Calls<'p> {
+    /// Every path of the body this walk resolved, by the address of its
+    /// segments in the IR, sorted: the analysis reads its resolutions here
+    /// instead of resolving them again.
+    paths: Vec<(usize, Res<'p>)>,
     /// Calls by path and methods by name and arity: the order of the first pass.
     pub guess: Vec<FnId>,
     /// Every workspace function a path in the body resolves to.
@@ -47,7 +51,7 @@ pub struct Calls {
 
 /// Read every function body's calls. Needs only the index, so it runs while
 /// the annotations are read.
-pub fn syntactic_calls(ix: &Index<'_>) -> Vec<Calls> {
+pub fn syntactic_calls<'p>(ix: &Index<'p>) -> Vec<Calls<'p>> {
     // A one-segment path is nearly always a local; resolve it only when
     // some function has that name.
     let fn_names: HashSet<Sym> = ix.fns.iter().map(|f| f.def.name).collect();
@@ -68,25 +72,28 @@ pub fn syntactic_calls(ix: &Index<'_>) -> Vec<Calls> {
                         if !called && segs.len() == 1 && !fn_names.contains(&segs[0]) {
                             continue;
                         }
-                        match ix.resolve_path(info.module, segs, info.self_ty.as_ref()) {
+                        let r = ix.resolve_path(info.module, segs, info.self_ty.as_ref());
+                        match &r {
                             Res::Fn(g) => {
+                                let g = *g;
                                 out.fns.push(g);
                                 if called {
                                     out.guess.push(g);
                                 }
                             }
                             Res::Fns(gs) => {
-                                out.fns.extend(&gs);
+                                out.fns.extend(gs);
                                 if called {
                                     out.guess.extend(gs);
                                 }
                             }
                             Res::Ext(p) if called => {
                                 out.external
-                                    .push(Sym::new(p.rsplit("::").next().unwrap_or(&p)));
+                                    .push(Sym::new(p.rsplit("::").next().unwrap_or(p)));
                             }
                             _ => {}
                         }
+                        out.paths.push((segs.as_ptr() as usize, r));
                     }
                     Found::Method(name, arity) => {
                         out.methods.push(name);
@@ -100,6 +107,7 @@ pub fn syntactic_calls(ix: &Index<'_>) -> Vec<Calls> {
                     }
                 }
             }
+            out.paths.sort_unstable_by_key(|(k, _)| *k);
             for v in [&mut out.guess, &mut out.fns] {
                 v.sort_unstable();
                 v.dedup();
@@ -111,6 +119,18 @@ pub fn syntactic_calls(ix: &Index<'_>) -> Vec<Calls> {
             out
         })
         .collect()
+}
+
+impl<'p> Calls<'p> {
+    /// What the path whose segments are `segs` resolved to, if this walk
+    /// resolved it.
+    pub fn resolved(&self, segs: &[Sym]) -> Option<&Res<'p>> {
+        let key = segs.as_ptr() as usize;
+        self.paths
+            .binary_search_by_key(&key, |(k, _)| *k)
+            .ok()
+            .map(|i| &self.paths[i].1)
+    }
 }
 
 /// A path, a call of a path or a method call found in a body. Calls of
@@ -217,7 +237,7 @@ fn walk<'a>(e: &'a Expr, out: &mut Vec<Found<'a>>) {
 
 /// Which functions' analyses can change the result: those that can reach a
 /// sink, and everything they can call.
-pub fn demanded(ix: &Index<'_>, specs: &Specs, calls: &[Calls]) -> Vec<bool> {
+pub fn demanded(ix: &Index<'_>, specs: &Specs, calls: &[Calls<'_>]) -> Vec<bool> {
     let n = ix.fns.len();
     let name_of = |f: FnId| ix.fns[f].def.name;
     let is_method = |f: FnId| !matches!(ix.fns[f].owner, Owner::Free);

@@ -65,10 +65,10 @@ pub struct Ctx<'a, 'p> {
     pub cats: &'a CatTable,
     pub summaries: &'a [Summary],
     pub files: &'a [crate::parse::SourceFile],
-    /// Resolutions of the paths written in function bodies, by the address
-    /// of the path in the IR (each path belongs to one function, so its
-    /// module and `Self` are fixed): re-analyses do not resolve again.
-    pub paths: &'a super::PathCache<'p>,
+    /// Each function body's calls, with the resolutions of its paths (each
+    /// path belongs to one function, so its module and `Self` are fixed):
+    /// the analysis does not resolve them again.
+    pub calls: &'a [super::calls::Calls<'p>],
 }
 
 #[derive(Debug, Clone)]
@@ -216,8 +216,8 @@ pub fn analyze_fn(cx: &Ctx<'_, '_>, fid: FnId) -> FnResult {
         }
         idx = 1;
     }
-    for p in &def.params {
-        let ty = it.resolve_ty(&p.ty);
+    for (p, ty) in def.params.iter().zip(&cx.ix.sig(fid).params) {
+        let ty = ty.clone();
         let v = Val {
             taint: param_taint(idx),
             ty,
@@ -334,18 +334,13 @@ impl<'a, 'p> Interp<'a, 'p> {
     }
 
     fn resolve(&self, segs: &[Sym]) -> Res<'p> {
-        let key = segs.as_ptr() as usize;
-        if let Some(r) = self.cx.paths.read().ok().and_then(|m| m.get(&key).cloned()) {
-            return r;
+        match self.cx.calls.get(self.fid).and_then(|c| c.resolved(segs)) {
+            Some(r) => r.clone(),
+            None => self
+                .cx
+                .ix
+                .resolve_path(self.info.module, segs, self.self_ty.as_ref()),
         }
-        let r = self
-            .cx
-            .ix
-            .resolve_path(self.info.module, segs, self.self_ty.as_ref());
-        if let Ok(mut m) = self.cx.paths.write() {
-            m.insert(key, r.clone());
-        }
-        r
     }
 
     fn ret(&mut self, v: Val<'p>, st: &State<'p>) {
@@ -1689,19 +1684,10 @@ impl<'a, 'p> Interp<'a, 'p> {
                     .retain(|(l, _)| !matches!(l, Label::Cat(c) if d.contains(*c)));
                 ret.fields = None;
             }
-            if let Some(rt) = &ginfo.def.ret {
-                let ty = cx.ix.resolve_ty(
-                    ginfo.module,
-                    rt,
-                    &ginfo.def.bounds,
-                    ginfo.self_ty.as_ref(),
-                    ginfo.impl_generics,
-                );
-                let ty = match (&ty, ginfo.def.is_async) {
-                    (Ty::Unknown, _) => ret.ty.clone(),
-                    _ => ty,
-                };
-                ret.ty = ty;
+            if let Some(ty) = &cx.ix.sig(g).ret {
+                if ty.is_known() {
+                    ret.ty = ty.clone();
+                }
             }
             out = Some(match out {
                 None => ret,

@@ -31,8 +31,6 @@ pub const MAX_PASSES: usize = 4;
 
 /// Analyse a batch of functions in parallel on the current summaries, store
 /// the results, and return the callers of those whose summary changed.
-/// Resolved paths of function bodies, shared by every analysis of a run.
-pub(crate) type PathCache<'p> = std::sync::RwLock<foldhash::HashMap<usize, crate::index::Res<'p>>>;
 
 /// What every batch of one run reads.
 struct Run<'a, 'p> {
@@ -40,7 +38,7 @@ struct Run<'a, 'p> {
     specs: &'a Specs,
     cats: &'a CatTable,
     files: &'a [crate::parse::SourceFile],
-    paths: &'a PathCache<'p>,
+    calls: &'a [calls::Calls<'p>],
 }
 
 fn run_batch(
@@ -54,7 +52,7 @@ fn run_batch(
         specs,
         cats,
         files,
-        paths,
+        calls,
     } = *run;
     flows.rounds += 1;
     let slow = std::env::var_os("DATAGATE_SLOW").is_some();
@@ -72,7 +70,7 @@ fn run_batch(
             cats,
             summaries: &flows.summaries,
             files,
-            paths,
+            calls,
         };
         batch
             .par_iter()
@@ -197,12 +195,12 @@ pub struct Flows {
 /// `calls` is [`calls::syntactic_calls`]: the order of the first pass, and
 /// which functions can matter at all (the others are not analysed unless
 /// `every` function is asked for).
-pub fn analyze(
-    ix: &Index<'_>,
+pub fn analyze<'p>(
+    ix: &Index<'p>,
     specs: &Specs,
     cats: &CatTable,
     files: &[crate::parse::SourceFile],
-    calls: &[calls::Calls],
+    calls: &[calls::Calls<'p>],
     every: bool,
 ) -> Flows {
     let n = ix.fns.len();
@@ -214,13 +212,12 @@ pub fn analyze(
         times: vec![0; n],
     };
     let mut callers: Vec<BTreeSet<FnId>> = vec![BTreeSet::new(); n];
-    let paths: PathCache<'_> = Default::default();
     let run = Run {
         ix,
         specs,
         cats,
         files,
-        paths: &paths,
+        calls,
     };
     let demanded = (!every).then(|| calls::demanded(ix, specs, calls));
     // Functions to analyse: with a body, and demanded.
