@@ -29,9 +29,6 @@ pub const MAX_TIMES: u32 = 6;
 /// when re-analysis discovered calls the previous pass did not know).
 pub const MAX_PASSES: usize = 4;
 
-/// Analyse a batch of functions in parallel on the current summaries, store
-/// the results, and return the callers of those whose summary changed.
-
 /// What every batch of one run reads.
 struct Run<'a, 'p> {
     ix: &'a Index<'p>,
@@ -41,6 +38,8 @@ struct Run<'a, 'p> {
     calls: &'a [calls::Calls<'p>],
 }
 
+/// Analyse a batch of functions in parallel on the current summaries, store
+/// the results, and return the callers of those whose summary changed.
 fn run_batch(
     run: &Run<'_, '_>,
     batch: &[FnId],
