@@ -202,6 +202,21 @@ impl Walk<'_> {
     }
 }
 
+/// How many functions `items` define, nested modules included.
+fn fn_count(items: &[crate::ir::Item]) -> usize {
+    use crate::ir::Item;
+    items
+        .iter()
+        .map(|i| match i {
+            Item::Fn(_) => 1,
+            Item::Impl(d) => d.items.len(),
+            Item::Trait(d) => d.items.len(),
+            Item::Mod(d) => d.inline.as_deref().map_or(0, fn_count),
+            _ => 0,
+        })
+        .sum()
+}
+
 /// Memo of finished name lookups, in one slot per worker thread of the
 /// pool the index is used on (threads outside it share the last slot).
 /// Each slot's lock is then taken by one thread only, and never contended.
@@ -295,6 +310,10 @@ struct PendingImpl<'p> {
 impl<'p> Index<'p> {
     pub fn build(parsed: &'p Parsed) -> Index<'p> {
         let mut ix = Index::default();
+        // Sized up front: growing a vector of 100,000 functions copies it
+        // over and over (and touches fresh pages each time).
+        ix.fns
+            .reserve(parsed.modules.iter().map(|m| fn_count(&m.ir.items)).sum());
         for (k, c) in parsed.crates.iter().enumerate() {
             let root = ix.module_for(k, &[], 0);
             ix.crate_roots.push(root);
@@ -419,7 +438,8 @@ impl<'p> Index<'p> {
     }
 
     fn display_base(&self, m: ModId) -> String {
-        self.modules[m].path.join("::")
+        let segs: Vec<&str> = self.modules[m].path.iter().map(|s| s.as_str()).collect();
+        segs.join("::")
     }
 
     fn join(base: &str, name: &str) -> String {
@@ -717,9 +737,9 @@ impl<'p> Index<'p> {
                     Res::None => Res::None,
                     r => r,
                 },
-                Res::Adt(a) => self.assoc(a, seg),
+                Res::Adt(a) => self.assoc(a, *seg),
                 Res::Alias(t, am) => match self.resolve_ty(am, t, &[], None, &[]) {
-                    Ty::Adt(a, _) => self.assoc(a, seg),
+                    Ty::Adt(a, _) => self.assoc(a, *seg),
                     Ty::Ext(p, _) => Res::Ext(Sym::new(&format!("{p}::{seg}"))),
                     _ => Res::None,
                 },
@@ -734,13 +754,13 @@ impl<'p> Index<'p> {
         cur
     }
 
-    fn assoc(&self, a: AdtId, seg: &str) -> Res<'p> {
+    fn assoc(&self, a: AdtId, seg: Sym) -> Res<'p> {
         if let AdtKind::Enum(e) = self.adts[a].kind {
             if e.variants.iter().any(|v| v.name == seg) {
-                return Res::Variant(a, Sym::new(seg));
+                return Res::Variant(a, seg);
             }
         }
-        match self.methods_by_adt.get(&a).and_then(|m| m.get(seg)) {
+        match self.methods_by_adt.get(&a).and_then(|m| m.get(&seg)) {
             Some(fs) if fs.len() == 1 => Res::Fn(fs[0]),
             Some(fs) => Res::Fns(fs.clone()),
             None => Res::None,
@@ -812,7 +832,7 @@ impl<'p> Index<'p> {
                     r => return r,
                 },
                 Res::Adt(a) => {
-                    if let Res::Variant(a, v) = self.assoc(*a, &name) {
+                    if let Res::Variant(a, v) = self.assoc(*a, name) {
                         return Res::Variant(a, v);
                     }
                 }
@@ -980,19 +1000,19 @@ impl<'p> Index<'p> {
     }
 
     /// Methods named `name` callable on a value of this type.
-    pub fn methods_of(&self, ty: &Ty, name: &str) -> Vec<FnId> {
+    pub fn methods_of(&self, ty: &Ty, name: Sym) -> Vec<FnId> {
         match ty {
             Ty::Adt(a, _) => {
                 let mut v = self
                     .methods_by_adt
                     .get(a)
-                    .and_then(|m| m.get(name))
+                    .and_then(|m| m.get(&name))
                     .cloned()
                     .unwrap_or_default();
                 // A trait's default method, when the type implements the trait without overriding it.
                 if v.is_empty() {
                     for t in &self.traits {
-                        if let Some(&d) = t.decls.get(name) {
+                        if let Some(&d) = t.decls.get(&name) {
                             if t.impls.values().flatten().any(|&f| matches!(self.fns[f].owner, Owner::Impl { adt: Some(x), .. } if x == *a)) {
                                 v.push(d);
                             }
@@ -1004,9 +1024,9 @@ impl<'p> Index<'p> {
             Ty::Dyn(traits) => {
                 let mut v = Vec::new();
                 for &t in traits {
-                    if let Some(&d) = self.traits[t].decls.get(name) {
+                    if let Some(&d) = self.traits[t].decls.get(&name) {
                         v.push(d);
-                        v.extend(self.traits[t].impls.get(name).into_iter().flatten());
+                        v.extend(self.traits[t].impls.get(&name).into_iter().flatten());
                     }
                 }
                 v

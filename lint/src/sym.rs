@@ -79,12 +79,6 @@ impl AsRef<str> for Sym {
     }
 }
 
-impl std::borrow::Borrow<str> for Sym {
-    fn borrow(&self) -> &str {
-        self.0.as_str()
-    }
-}
-
 impl From<&str> for Sym {
     fn from(s: &str) -> Sym {
         Sym::new(s)
@@ -111,11 +105,13 @@ impl PartialEq for Sym {
 
 impl Eq for Sym {}
 
-/// By text, like `str`: a `Sym` and its `&str` must hash alike for
-/// `HashMap<Sym, _>::get(&str)`.
+/// By address, like equality: hashing never reads the text. (So a map
+/// keyed by `Sym` is looked up with a `Sym`, never a `&str`: `Sym` does not
+/// implement `Borrow<str>`.) Hash maps' orders are random anyway; anything
+/// sorted by name uses `Ord`, which is by text.
 impl Hash for Sym {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.0.as_str().hash(state)
+        std::ptr::hash(self.0, state)
     }
 }
 

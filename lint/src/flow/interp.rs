@@ -513,7 +513,7 @@ impl<'a, 'p> Interp<'a, 'p> {
             Ty::Unknown => {
                 // A field of a value of unknown type: use the field's meaning
                 // when every workspace type with a field of that name agrees.
-                if let Some(&(first, unique)) = self.cx.specs.field_by_name.get(field) {
+                if let Some(&(first, unique)) = self.cx.specs.field_by_name.get(&Sym::new(field)) {
                     self.field_facts(first, None, field, at, &mut out);
                     if unique {
                         out.ty = ix.field_ty(first, None, field, &[]);
@@ -920,7 +920,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                 name,
                 args,
                 span,
-            } => self.method(recv, name, args, *span, st),
+            } => self.method(recv, *name, args, *span, st),
             Expr::Macro { name, args, span } => {
                 let vals: Vec<Val<'p>> = args.iter().map(|a| self.eval(a, st)).collect();
                 if std_model::pure_macro(name) {
@@ -1799,11 +1799,12 @@ impl<'a, 'p> Interp<'a, 'p> {
     fn method(
         &mut self,
         recv: &'p Expr,
-        name: &'p str,
+        sym: Sym,
         args: &'p [Expr],
         span: Span,
         st: &mut State<'p>,
     ) -> Val<'p> {
+        let name = sym.as_str();
         let rv = self.eval(recv, st);
         // Consent values first: their methods say yes or no.
         if let Some(c) = rv.cond.clone() {
@@ -1850,7 +1851,7 @@ impl<'a, 'p> Interp<'a, 'p> {
         let arity = vals.len() + 1;
         // Resolve through the receiver's type, else every workspace method of that name and arity.
         let targets: Vec<FnId> = match &rv.ty {
-            Ty::Adt(..) | Ty::Dyn(_) => self.cx.ix.methods_of(&rv.ty, name),
+            Ty::Adt(..) | Ty::Dyn(_) => self.cx.ix.methods_of(&rv.ty, sym),
             // A receiver of unknown type: every workspace method of that name
             // and arity, except for the standard library's well-known names
             // (`clone`, `iter`, `push`, ...), which follow the std model.
@@ -1859,7 +1860,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                     .cx
                     .ix
                     .methods_by_name
-                    .get(&(Sym::new(name), arity))
+                    .get(&(sym, arity))
                     .cloned()
                     .unwrap_or_default();
                 if all.len() > MAX_NAME_TARGETS {
@@ -1890,7 +1891,7 @@ impl<'a, 'p> Interp<'a, 'p> {
             })
             .collect();
         if !targets.is_empty() {
-            let targets = self.with_trait_decls(targets, &rv.ty, name);
+            let targets = self.with_trait_decls(targets, &rv.ty, sym);
             let mut all = Vec::with_capacity(vals.len() + 1);
             all.push(rv);
             all.extend(vals);
@@ -1911,7 +1912,7 @@ impl<'a, 'p> Interp<'a, 'p> {
     }
 
     /// A sink on a trait method declaration makes every implementation a sink.
-    fn with_trait_decls(&self, mut targets: Vec<FnId>, _ty: &Ty, name: &str) -> Vec<FnId> {
+    fn with_trait_decls(&self, mut targets: Vec<FnId>, _ty: &Ty, name: Sym) -> Vec<FnId> {
         let ix = self.cx.ix;
         let mut extra = Vec::new();
         for &f in &targets {
@@ -1919,7 +1920,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                 trait_: Some(t), ..
             } = ix.fns[f].owner
             {
-                if let Some(&d) = ix.traits[t].decls.get(name) {
+                if let Some(&d) = ix.traits[t].decls.get(&name) {
                     let s = &self.cx.specs.fns[d];
                     if s.sink.is_some()
                         || s.source.is_some()
