@@ -12,8 +12,9 @@
 mod common;
 
 use common::rs_files;
-use datagate_lint::discover::{discover, DiscoverOptions};
+use datagate_lint::discover::{discover, DiscoverOptions, Workspace};
 use datagate_lint::policy::load::load_for_workspace;
+use datagate_lint::policy::Policy;
 use datagate_spec::Code;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -72,7 +73,8 @@ fn expected(root: &Path) -> BTreeSet<Key> {
     out
 }
 
-fn actual(root: &Path) -> (BTreeSet<Key>, Vec<String>) {
+/// The workspace at `root` and its policy.
+fn workspace_and_policy(root: &Path) -> (Workspace, Policy) {
     let ws = discover(&DiscoverOptions {
         manifest_path: Some(root.join("Cargo.toml")),
         ..Default::default()
@@ -80,6 +82,11 @@ fn actual(root: &Path) -> (BTreeSet<Key>, Vec<String>) {
     .unwrap_or_else(|e| panic!("{}: {e}", root.display()));
     let policy = load_for_workspace(None, &ws.root)
         .unwrap_or_else(|e| panic!("{}: bad policy: {e:?}", root.display()));
+    (ws, policy)
+}
+
+fn actual(root: &Path) -> (BTreeSet<Key>, Vec<String>) {
+    let (ws, policy) = workspace_and_policy(root);
     let analysis = datagate_lint::analyze(&ws, &policy);
     let mut details = Vec::new();
     let keys = analysis
@@ -168,13 +175,7 @@ fn analysing_only_demanded_functions_changes_nothing() {
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/messenger");
     let mut differ = Vec::new();
     for root in fixture_crates().into_iter().chain([demo]) {
-        let ws = discover(&DiscoverOptions {
-            manifest_path: Some(root.join("Cargo.toml")),
-            ..Default::default()
-        })
-        .unwrap_or_else(|e| panic!("{}: {e}", root.display()));
-        let policy = load_for_workspace(None, &ws.root)
-            .unwrap_or_else(|e| panic!("{}: bad policy: {e:?}", root.display()));
+        let (ws, policy) = workspace_and_policy(&root);
         let [demanded, every] = [false, true].map(|every| {
             let mut a = datagate_lint::analyze_with(
                 &ws,
