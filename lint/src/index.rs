@@ -978,24 +978,30 @@ impl<'p> Index<'p> {
         )
     }
 
+    /// Resolve a type written in function `f` (its signature or body): in
+    /// its module, with its generic bounds, `Self` and impl generics.
+    pub fn resolve_ty_in(&self, f: FnId, t: &TyRef) -> Ty {
+        let info = &self.fns[f];
+        self.resolve_ty(
+            info.module,
+            t,
+            &info.def.bounds,
+            info.self_ty.as_ref(),
+            info.impl_generics,
+        )
+    }
+
     /// The resolved signature of a function: resolved once, whichever
     /// thread asks first (resolution is a pure function of the index).
     pub fn sig(&self, f: FnId) -> &Sig {
-        let info = &self.fns[f];
-        info.sig.get_or_init(|| {
-            let resolve = |t: &TyRef| {
-                self.resolve_ty(
-                    info.module,
-                    t,
-                    &info.def.bounds,
-                    info.self_ty.as_ref(),
-                    info.impl_generics,
-                )
-            };
-            Sig {
-                params: info.def.params.iter().map(|p| resolve(&p.ty)).collect(),
-                ret: info.def.ret.as_ref().map(resolve),
-            }
+        let def = self.fns[f].def;
+        self.fns[f].sig.get_or_init(|| Sig {
+            params: def
+                .params
+                .iter()
+                .map(|p| self.resolve_ty_in(f, &p.ty))
+                .collect(),
+            ret: def.ret.as_ref().map(|t| self.resolve_ty_in(f, t)),
         })
     }
 

@@ -499,10 +499,16 @@ fn chains_a_hundred_thousand_long() {
         format!("pub fn f(x: bool) -> bool {{ {}x }}", "!".repeat(n)),
         format!("pub fn f(x: u8) {{ let {}y = x; }}", "&".repeat(n)),
     ] {
-        let d = Dir::krate(&case);
-        d.run(&["--format", "json"])
-            .assert_analysed_or_refused(&case);
+        analysed_or_refused(&case);
     }
+}
+
+/// The crate whose `src/lib.rs` is `source`, checked with `--format json`,
+/// is analysed in full or refused with a `parse-error` on that file.
+fn analysed_or_refused(source: &str) {
+    Dir::krate(source)
+        .run(&["--format", "json"])
+        .assert_analysed_or_refused(source);
 }
 
 /// More chains without brackets, 100,000 long. Regression: they overflowed
@@ -545,9 +551,7 @@ fn keyword_and_arrow_chains_a_hundred_thousand_long() {
             "x = \";\" = ".repeat(n)
         ),
     ] {
-        let d = Dir::krate(&case);
-        d.run(&["--format", "json"])
-            .assert_analysed_or_refused(&case);
+        analysed_or_refused(&case);
     }
 }
 

@@ -73,25 +73,19 @@ pub fn syntactic_calls<'p>(ix: &Index<'p>) -> Vec<Calls<'p>> {
                             continue;
                         }
                         let r = ix.resolve_path(info.module, segs, info.self_ty.as_ref());
-                        match &r {
-                            Res::Fn(g) => {
-                                let g = *g;
-                                out.fns.push(g);
-                                if called {
-                                    out.guess.push(g);
-                                }
-                            }
-                            Res::Fns(gs) => {
-                                out.fns.extend(gs);
-                                if called {
-                                    out.guess.extend(gs);
-                                }
-                            }
+                        let targets: &[FnId] = match &r {
+                            Res::Fn(g) => std::slice::from_ref(g),
+                            Res::Fns(gs) => gs,
                             Res::Ext(p) if called => {
                                 out.external
                                     .push(Sym::new(p.rsplit("::").next().unwrap_or(p)));
+                                &[]
                             }
-                            _ => {}
+                            _ => &[],
+                        };
+                        out.fns.extend(targets);
+                        if called {
+                            out.guess.extend(targets);
                         }
                         out.paths.push((segs.as_ptr() as usize, r));
                     }

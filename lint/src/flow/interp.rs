@@ -324,13 +324,7 @@ impl<'a, 'p> Interp<'a, 'p> {
     }
 
     fn resolve_ty(&self, t: &TyRef) -> Ty {
-        self.cx.ix.resolve_ty(
-            self.info.module,
-            t,
-            &self.info.def.bounds,
-            self.self_ty.as_ref(),
-            self.info.impl_generics,
-        )
+        self.cx.ix.resolve_ty_in(self.fid, t)
     }
 
     fn resolve(&self, segs: &[Sym]) -> Res<'p> {

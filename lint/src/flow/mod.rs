@@ -2,8 +2,8 @@
 //!
 //! Every function with a body that can matter ([`calls::demanded`]: it can
 //! reach a sink, or be called from one that does) is analysed with the
-//! current summaries of its callees; functions whose callees' summaries changed are analysed again,
-//! round by round (each round in parallel, on frozen summaries, so the result
+//! current summaries of its callees; functions whose callees' summaries
+//! changed are analysed again, round by round (each round in parallel, on frozen summaries, so the result
 //! does not depend on scheduling) until nothing changes. Recursion converges
 //! because summaries only grow; a round limit bounds pathological cases.
 
@@ -220,7 +220,7 @@ pub fn analyze<'p>(
     };
     let demanded = (!every).then(|| calls::demanded(ix, specs, calls));
     // Functions to analyse: with a body, and demanded.
-    let with_body: Vec<bool> = (0..n)
+    let analysed: Vec<bool> = (0..n)
         .map(|f| ix.fns[f].def.body.is_some() && demanded.as_ref().is_none_or(|d| d[f]))
         .collect();
     let guess: Vec<&[FnId]> = calls.iter().map(|c| &c.guess[..]).collect();
@@ -230,7 +230,7 @@ pub fn analyze<'p>(
     let level = levels(n, &guess);
     let mut pending = BTreeSet::new();
     for l in 0..=level.iter().copied().max().unwrap_or(0) {
-        let batch: Vec<FnId> = (0..n).filter(|&f| level[f] == l && with_body[f]).collect();
+        let batch: Vec<FnId> = (0..n).filter(|&f| level[f] == l && analysed[f]).collect();
         if batch.is_empty() {
             continue;
         }
@@ -260,7 +260,7 @@ pub fn analyze<'p>(
                 let batch: Vec<FnId> = pending
                     .iter()
                     .copied()
-                    .filter(|&f| level[f] == l && with_body[f])
+                    .filter(|&f| level[f] == l && analysed[f])
                     .collect();
                 if batch.is_empty() || rounds_here >= MAX_ROUNDS {
                     break;
@@ -272,9 +272,9 @@ pub fn analyze<'p>(
                 let more = run_batch(&run, &batch, &mut flows, &mut callers);
                 pending.extend(more);
             }
-            pending.retain(|&f| level[f] != l || !with_body[f]);
+            pending.retain(|&f| level[f] != l || !analysed[f]);
         }
-        pending.retain(|&f| with_body[f]);
+        pending.retain(|&f| analysed[f]);
     }
     flows
 }
