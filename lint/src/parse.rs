@@ -206,8 +206,9 @@ fn walk(ws: &Workspace, lower: bool) -> WalkResult {
         .collect();
     let mut seen: HashSet<(usize, PathBuf)> = HashSet::new();
     while !level.is_empty() {
+        // Canonicalising is a system call per file: in parallel too.
         let mut keyed: Vec<(usize, PathBuf, Task)> = level
-            .into_iter()
+            .into_par_iter()
             .map(|t| {
                 (
                     t.krate,
@@ -228,8 +229,11 @@ fn walk(ws: &Workspace, lower: bool) -> WalkResult {
             .map(|(_, _, t)| t)
             .collect();
         let sh = &shared;
+        // One file per job: files differ in size by a hundredfold, and
+        // rayon's default chunks left one thread parsing a long tail alone.
         level = todo
             .into_par_iter()
+            .with_max_len(1)
             .flat_map_iter(|t| run_task(sh, t))
             .collect();
     }
@@ -242,13 +246,11 @@ fn walk(ws: &Workspace, lower: bool) -> WalkResult {
     let mut files: Vec<SourceFile> = Vec::new();
     let mut modules = Vec::new();
     for (rel, text, krate, module, ir) in out {
-        let file = match files.iter().rposition(|f| f.rel == rel) {
-            Some(i) => i,
-            None => {
-                files.push(SourceFile { rel, text });
-                files.len() - 1
-            }
-        };
+        // Sorted by path: a file's modules are adjacent.
+        if files.last().is_none_or(|f: &SourceFile| f.rel != rel) {
+            files.push(SourceFile { rel, text });
+        }
+        let file = files.len() - 1;
         if let Some(ir) = ir {
             modules.push(ParsedModule {
                 krate,
