@@ -301,6 +301,14 @@ fn report(sh: &Shared<'_>, file: String, span: Span, message: String) {
         .push(p);
 }
 
+/// Drop this thread's record of the files parsed on it. proc-macro2 keeps
+/// a copy of each one's text and line table to answer a span's line and
+/// column, and searches them all for every span: once a file is lowered and
+/// its tree dropped, none of its spans is left to ask.
+fn forget_spans() {
+    proc_macro2::extra::invalidate_current_thread_spans();
+}
+
 /// Read, parse and lower one file; returns the module files it declares.
 fn run_task(sh: &Shared<'_>, task: Task) -> Vec<Task> {
     let rel = sh.ws.relative(&task.path);
@@ -416,7 +424,10 @@ fn run_task(sh: &Shared<'_>, task: Task) -> Vec<Task> {
         Ok(f) => f,
         Err(e) => {
             let span = lower::span_of(e.span());
-            report(sh, rel.clone(), span, format!("cannot parse `{rel}`: {e}"));
+            let message = format!("cannot parse `{rel}`: {e}");
+            drop(e);
+            forget_spans();
+            report(sh, rel.clone(), span, message);
             sh.out.lock().unwrap_or_else(|e| e.into_inner()).push((
                 rel,
                 text,
@@ -438,6 +449,7 @@ fn run_task(sh: &Shared<'_>, task: Task) -> Vec<Task> {
     collect_mods(&file.items, scope, &mut children);
     let ir = sh.lower.then(|| lower::lower_file(&file, lines));
     drop(file);
+    forget_spans();
     sh.out.lock().unwrap_or_else(|e| e.into_inner()).push((
         rel.clone(),
         text,
