@@ -82,7 +82,13 @@ fn path_segs(p: &syn::Path) -> Vec<Sym> {
 }
 
 fn ident(i: &syn::Ident) -> Sym {
-    Sym::from(i.to_string())
+    use std::fmt::Write as _;
+    // Nearly every identifier fits: print it on the stack, not the heap.
+    let mut buf = arrayvec::ArrayString::<64>::new();
+    match write!(buf, "{i}") {
+        Ok(()) => Sym::new(&buf),
+        Err(_) => Sym::from(i.to_string()),
+    }
 }
 
 /// The kind of a datagate attribute on an item.
