@@ -300,7 +300,7 @@ pub fn check(
 
     let mut a = out.analysis;
     a.files = parsed.files.len();
-    a.lines = parsed.files.iter().map(|f| f.text.lines().count()).sum();
+    a.lines = parsed.files.iter().map(|f| f.lines).sum();
     let with_findings: BTreeSet<&str> = a
         .findings
         .iter()

@@ -3,6 +3,7 @@
 //! read these types; nothing here knows how they were computed.
 
 use datagate_spec::Code;
+use rayon::slice::ParallelSliceMut as _;
 use serde::Serialize;
 
 /// A position in a workspace file. `file` is relative to the workspace root
@@ -133,7 +134,9 @@ impl Analysis {
         self.findings
             .sort_by(|a, b| a.key().cmp(&b.key()).then_with(|| a.trace.cmp(&b.trace)));
         self.findings.dedup_by(|a, b| a.key() == b.key());
-        self.flows.sort();
+        // Unstable is deterministic here (equal flows are identical), and
+        // a large workspace has hundreds of thousands of flows: in parallel.
+        self.flows.par_sort_unstable();
         self.flows.dedup();
         self.declassifications.sort();
         self.declassifications.dedup();

@@ -42,6 +42,8 @@ pub struct SourceFile {
     /// Workspace-relative, `/`-separated.
     pub rel: String,
     pub text: Arc<str>,
+    /// Counted once, when read.
+    pub lines: usize,
 }
 
 /// A parsed and lowered module file.
@@ -124,8 +126,14 @@ struct Scope<'a> {
     test_only: bool,
 }
 
-/// One file read by the walk: (path, text, crate, module path, lowered IR).
-type Walked = (String, Arc<str>, usize, Vec<String>, Option<FileIr>);
+/// One file read by the walk, under one module path, and its IR if it
+/// was parsed and lowered.
+struct Walked {
+    file: SourceFile,
+    krate: usize,
+    module: Vec<String>,
+    ir: Option<FileIr>,
+}
 
 struct Shared<'a> {
     ws: &'a Workspace,
@@ -152,7 +160,7 @@ pub fn parse_only(ws: &Workspace) -> ParseStats {
     let (_, files, modules, problems) = walk(ws, false);
     ParseStats {
         files: files.len(),
-        lines: files.iter().map(|f| line_count(&f.text)).sum(),
+        lines: files.iter().map(|f| f.lines).sum(),
         errors: problems.len() + modules.iter().filter(|m| !m.ir.problems.is_empty()).count(),
     }
 }
@@ -241,14 +249,20 @@ fn walk(ws: &Workspace, lower: bool) -> WalkResult {
     // A file reached under several module paths of one crate (two `mod`
     // declarations, `#[path]` aliases) is analysed once, under the smallest
     // path: which task reached it first must not matter.
-    out.sort_by(|a, b| (&a.0, a.2, &a.3).cmp(&(&b.0, b.2, &b.3)));
-    out.dedup_by(|b, a| a.0 == b.0 && a.2 == b.2);
+    out.sort_by(|a, b| (&a.file.rel, a.krate, &a.module).cmp(&(&b.file.rel, b.krate, &b.module)));
+    out.dedup_by(|b, a| a.file.rel == b.file.rel && a.krate == b.krate);
     let mut files: Vec<SourceFile> = Vec::new();
     let mut modules = Vec::new();
-    for (rel, text, krate, module, ir) in out {
+    for Walked {
+        file,
+        krate,
+        module,
+        ir,
+    } in out
+    {
         // Sorted by path: a file's modules are adjacent.
-        if files.last().is_none_or(|f: &SourceFile| f.rel != rel) {
-            files.push(SourceFile { rel, text });
+        if files.last().is_none_or(|f| f.rel != file.rel) {
+            files.push(file);
         }
         let file = files.len() - 1;
         if let Some(ir) = ir {
@@ -299,6 +313,26 @@ fn report(sh: &Shared<'_>, file: String, span: Span, message: String) {
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .push(p);
+}
+
+/// Record a file read for `task`.
+fn emit(
+    sh: &Shared<'_>,
+    rel: String,
+    text: Arc<str>,
+    lines: usize,
+    task: &Task,
+    ir: Option<FileIr>,
+) {
+    sh.out
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(Walked {
+            file: SourceFile { rel, text, lines },
+            krate: task.krate,
+            module: task.module.clone(),
+            ir,
+        });
 }
 
 /// Drop this thread's record of the files parsed on it. proc-macro2 keeps
@@ -411,13 +445,7 @@ fn run_task(sh: &Shared<'_>, task: Task) -> Vec<Task> {
             nesting::Deep::Total => format!("code nested deeper than {MAX_TOTAL_NESTING} levels, counting brackets, operators, closures, `->`, `=`, `return`, `break` and generic arguments; datagate does not analyse this file"),
         };
         report(sh, rel.clone(), Span { lo: pos, hi: pos }, message);
-        sh.out.lock().unwrap_or_else(|e| e.into_inner()).push((
-            rel,
-            text,
-            task.krate,
-            task.module,
-            None,
-        ));
+        emit(sh, rel, text, lines, &task, None);
         return Vec::new();
     }
     let file = match syn::parse_file(&text) {
@@ -428,13 +456,7 @@ fn run_task(sh: &Shared<'_>, task: Task) -> Vec<Task> {
             drop(e);
             forget_spans();
             report(sh, rel.clone(), span, message);
-            sh.out.lock().unwrap_or_else(|e| e.into_inner()).push((
-                rel,
-                text,
-                task.krate,
-                task.module,
-                None,
-            ));
+            emit(sh, rel, text, lines, &task, None);
             return Vec::new();
         }
     };
@@ -450,13 +472,7 @@ fn run_task(sh: &Shared<'_>, task: Task) -> Vec<Task> {
     let ir = sh.lower.then(|| lower::lower_file(&file, lines));
     drop(file);
     forget_spans();
-    sh.out.lock().unwrap_or_else(|e| e.into_inner()).push((
-        rel.clone(),
-        text,
-        task.krate,
-        task.module.clone(),
-        ir,
-    ));
+    emit(sh, rel.clone(), text, lines, &task, ir);
     children
         .into_iter()
         .map(|d| Task {
