@@ -299,7 +299,7 @@ impl Specs {
                         .collect()
                 });
                 spec.sink = Some(Arc::new(SinkSpec {
-                    name: Arc::from(info.path.as_str()),
+                    name: Arc::from(ix.fn_path(fid)),
                     recipients: recipients.iter().map(|r| Arc::from(r.as_str())).collect(),
                     purposes: purposes.iter().map(|p| Arc::from(p.as_str())).collect(),
                     args,
@@ -309,7 +309,7 @@ impl Specs {
                 spec.source = Some(cx.categories(file, &s.categories, false));
             }
             if let Some(c) = &ann.consent_check {
-                let id = cx.grant(&mut specs.grants, file, info.path.clone(), c);
+                let id = cx.grant(&mut specs.grants, file, ix.fn_path(fid), c);
                 spec.check = Some((id, shape_of(info.def.ret.as_ref())));
             }
             if let Some(d) = &ann.declassify {

@@ -316,15 +316,10 @@ pub fn check(
 }
 
 fn display_path(ix: &Index<'_>, crate_names: &[String], f: FnId) -> String {
-    let info = &ix.fns[f];
     let krate = crate_names
-        .get(ix.modules[info.module].krate)
+        .get(ix.modules[ix.fns[f].module].krate)
         .map_or("", String::as_str);
-    if info.path.is_empty() {
-        krate.to_string()
-    } else {
-        format!("{krate}::{}", info.path)
-    }
+    format!("{krate}::{}", ix.fn_path(f))
 }
 
 fn collect_allows<'p>(ix: &Index<'p>, out: &mut Out<'p>) {

@@ -11,6 +11,7 @@ use crate::parse::Parsed;
 // The index is read millions of times per run: a fast, randomly seeded hash
 // (its keys are names from the checked code).
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use rayon::prelude::*;
 use std::sync::Arc;
 
 pub type ModId = usize;
@@ -91,8 +92,8 @@ pub struct FnInfo<'p> {
     pub def: &'p FnDef,
     pub module: ModId,
     pub owner: Owner,
-    /// `crate::module::Type::name`, for messages and fingerprints.
-    pub path: String,
+    /// The type or trait a method belongs to, for [`Index::fn_path`].
+    parent: Option<Sym>,
     /// The resolved `Self` type of the enclosing impl or trait.
     pub self_ty: Option<Ty>,
     /// `allow` attributes on the function and every enclosing item.
@@ -100,7 +101,9 @@ pub struct FnInfo<'p> {
     /// Generic parameters of the enclosing impl.
     pub impl_generics: &'p [Sym],
     /// Parameter and return types, resolved on first use ([`Index::sig`]).
-    sig: std::sync::OnceLock<Sig>,
+    /// Boxed: most functions are never analysed, and every function carries
+    /// the slot.
+    sig: std::sync::OnceLock<Box<Sig>>,
 }
 
 /// A function's parameter types (receiver excluded) and return type, as
@@ -307,6 +310,13 @@ struct PendingImpl<'p> {
     allows: Vec<&'p AllowAttr>,
 }
 
+/// What an impl block is for: its self type and its trait, resolved.
+struct ImplHead {
+    self_ty: Ty,
+    adt: Option<AdtId>,
+    trait_: Option<TraitId>,
+}
+
 impl<'p> Index<'p> {
     pub fn build(parsed: &'p Parsed) -> Index<'p> {
         let mut ix = Index::default();
@@ -366,6 +376,7 @@ impl<'p> Index<'p> {
         }
         ix.glob_targets = vec![Vec::new(); ix.modules.len()];
         let globs: Vec<Vec<Res<'p>>> = (0..ix.modules.len())
+            .into_par_iter()
             .map(|m| {
                 ix.modules[m]
                     .uses
@@ -378,8 +389,11 @@ impl<'p> Index<'p> {
             .collect();
         ix.glob_targets = globs;
         ix.lookup_cache = LookupCache::default();
-        for p in pending {
-            ix.add_impl(p);
+        // What each impl is for, resolved in parallel: adding an impl's
+        // methods changes no module's names, so no other impl's head.
+        let heads: Vec<ImplHead> = pending.par_iter().map(|p| ix.impl_head(p)).collect();
+        for (p, head) in pending.into_iter().zip(heads) {
+            ix.add_impl(p, head);
         }
         for a in 0..ix.adts.len() {
             for f in ix.adts[a].fields(None) {
@@ -424,6 +438,17 @@ impl<'p> Index<'p> {
                 .push(Def::Mod(id));
         }
         id
+    }
+
+    /// `module::Type::name` (without the crate), for messages and
+    /// fingerprints. Built when asked: few functions ever need it.
+    pub fn fn_path(&self, f: FnId) -> String {
+        let info = &self.fns[f];
+        let mut base = self.display_base(info.module);
+        if let Some(p) = info.parent {
+            base = Self::join(&base, &p);
+        }
+        Self::join(&base, &info.def.name)
     }
 
     /// `crate::a::b` for a module.
@@ -484,15 +509,7 @@ impl<'p> Index<'p> {
                 Item::Struct(st) => self.add_adt(m, &base, st.name, AdtKind::Struct(st)),
                 Item::Enum(e) => self.add_adt(m, &base, e.name, AdtKind::Enum(e)),
                 Item::Fn(f) => {
-                    let id = self.push_fn(
-                        f,
-                        m,
-                        Owner::Free,
-                        Self::join(&base, &f.name),
-                        None,
-                        allows,
-                        &[],
-                    );
+                    let id = self.push_fn(f, m, Owner::Free, None, None, allows, &[]);
                     self.modules[m]
                         .names
                         .entry(f.name)
@@ -517,12 +534,11 @@ impl<'p> Index<'p> {
                     let mut a = allows.to_vec();
                     a.extend(t.allow.iter());
                     for f in &t.items {
-                        let path = format!("{}::{}", Self::join(&base, &t.name), f.name);
                         let id = self.push_fn(
                             f,
                             m,
                             Owner::TraitDecl(tid),
-                            path,
+                            Some(t.name),
                             Some(Ty::Dyn(vec![tid])),
                             &a,
                             &[],
@@ -585,7 +601,7 @@ impl<'p> Index<'p> {
         f: &'p FnDef,
         module: ModId,
         owner: Owner,
-        path: String,
+        parent: Option<Sym>,
         self_ty: Option<Ty>,
         allows: &[&'p AllowAttr],
         impl_generics: &'p [Sym],
@@ -597,7 +613,7 @@ impl<'p> Index<'p> {
             def: f,
             module,
             owner,
-            path,
+            parent,
             self_ty,
             allows: a,
             impl_generics,
@@ -617,7 +633,7 @@ impl<'p> Index<'p> {
         }
     }
 
-    fn add_impl(&mut self, p: PendingImpl<'p>) {
+    fn impl_head(&self, p: &PendingImpl<'p>) -> ImplHead {
         let self_ty = self.resolve_ty(p.module, &p.def.self_ty, &[], None, &p.def.generics);
         let adt = match &self_ty {
             Ty::Adt(a, _) => Some(*a),
@@ -631,19 +647,31 @@ impl<'p> Index<'p> {
                     Res::Trait(t) => Some(t),
                     _ => None,
                 });
+        ImplHead {
+            self_ty,
+            adt,
+            trait_,
+        }
+    }
+
+    fn add_impl(&mut self, p: PendingImpl<'p>, head: ImplHead) {
+        let ImplHead {
+            self_ty,
+            adt,
+            trait_,
+        } = head;
         let type_name = match &p.def.self_ty {
-            TyRef::Path { segs, .. } => segs.last().map_or("<impl>", |s| s.as_str()),
-            _ => "<impl>",
-        };
-        let base = Self::join(&self.display_base(p.module), type_name);
+            TyRef::Path { segs, .. } => segs.last().copied(),
+            _ => None,
+        }
+        .unwrap_or_else(|| Sym::new("<impl>"));
         let mut names = HashSet::new();
         for f in &p.def.items {
-            let path = format!("{base}::{}", f.name);
             let id = self.push_fn(
                 f,
                 p.module,
                 Owner::Impl { adt, trait_ },
-                path,
+                Some(type_name),
                 Some(self_ty.clone()),
                 &p.allows,
                 &p.def.generics,
@@ -995,13 +1023,15 @@ impl<'p> Index<'p> {
     /// thread asks first (resolution is a pure function of the index).
     pub fn sig(&self, f: FnId) -> &Sig {
         let def = self.fns[f].def;
-        self.fns[f].sig.get_or_init(|| Sig {
-            params: def
-                .params
-                .iter()
-                .map(|p| self.resolve_ty_in(f, &p.ty))
-                .collect(),
-            ret: def.ret.as_ref().map(|t| self.resolve_ty_in(f, t)),
+        self.fns[f].sig.get_or_init(|| {
+            Box::new(Sig {
+                params: def
+                    .params
+                    .iter()
+                    .map(|p| self.resolve_ty_in(f, &p.ty))
+                    .collect(),
+                ret: def.ret.as_ref().map(|t| self.resolve_ty_in(f, t)),
+            })
         })
     }
 

@@ -387,7 +387,7 @@ fn external(x: String) { sdk::track(x) }
         let calls = syntactic_calls(&ix);
         let need = demanded(&ix, &specs, &calls);
         let mut out: Vec<(String, bool)> = (0..ix.fns.len())
-            .map(|f| (ix.fns[f].path.to_string(), need[f]))
+            .map(|f| (ix.fn_path(f), need[f]))
             .collect();
         out.sort();
         out

@@ -77,7 +77,7 @@ fn run_batch(
                 let t = std::time::Instant::now();
                 let r = interp::analyze_fn(&cx, f);
                 if slow && t.elapsed().as_millis() > 20 {
-                    eprintln!("datagate: {} took {:?}", ix.fns[f].path, t.elapsed());
+                    eprintln!("datagate: {} took {:?}", ix.fn_path(f), t.elapsed());
                 }
                 (f, r)
             })
