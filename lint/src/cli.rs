@@ -420,8 +420,8 @@ fn analyse(ws: &Workspace, policy: &Policy, io: &mut Io<'_>) -> Analysis {
         leak: true,
         ..Default::default()
     };
+    // Sorted and de-duplicated already, by `check`.
     let mut analysis = crate::analyze_with(ws, policy, opts);
-    analysis.normalize();
     add_missing_sources(ws, &mut analysis);
     let _ = done.send(());
     if let Some(handle) = progress {
