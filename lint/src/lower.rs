@@ -133,21 +133,26 @@ impl Lower {
     }
 
     fn dg_attr(&self, a: &syn::Attribute) -> Option<DgAttr> {
-        let p = a.path();
-        let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
-        let name = match segs.as_slice() {
-            [dg, name] if dg == "datagate" => name.as_str(),
-            [name] if self.datagate_names.iter().any(|n| n == name) => name.as_str(),
-            _ => return None,
+        // Asked of every attribute (doc comments too): compare, do not print.
+        let segs = &a.path().segments;
+        let name = &segs.last()?.ident;
+        let ours = match segs.len() {
+            2 => segs[0].ident == "datagate",
+            1 => self.datagate_names.iter().any(|n| name == n),
+            _ => false,
         };
-        Some(match name {
-            "sink" => DgAttr::Sink,
-            "source" => DgAttr::Source,
-            "consent_check" => DgAttr::ConsentCheck,
-            "declassify" => DgAttr::Declassify,
-            "allow" => DgAttr::Allow,
-            _ => return None,
-        })
+        if !ours {
+            return None;
+        }
+        [
+            ("sink", DgAttr::Sink),
+            ("source", DgAttr::Source),
+            ("consent_check", DgAttr::ConsentCheck),
+            ("declassify", DgAttr::Declassify),
+            ("allow", DgAttr::Allow),
+        ]
+        .into_iter()
+        .find_map(|(n, kind)| (name == n).then_some(kind))
     }
 
     fn attr_tokens(a: &syn::Attribute) -> TokenStream {
@@ -257,7 +262,10 @@ impl Lower {
                     .as_ref()
                     .map_or_else(|| Sym::from(i.to_string()), ident),
                 ty: ty(&f.ty),
-                span: f.ident.as_ref().map_or_else(|| sp(&f.ty), sp),
+                span: f
+                    .ident
+                    .as_ref()
+                    .map_or_else(|| sp(&f.ty), |i| span_of(i.span())),
                 personal: self.personal(&f.attrs),
                 consent: self.consent_field(&f.attrs),
             })
@@ -280,7 +288,7 @@ impl Lower {
                 let inline = m.content.as_ref().map(|(_, items)| self.items(items, &[]));
                 out.push(Item::Mod(ModDef {
                     name: ident(&syn::ext::IdentExt::unraw(&m.ident)),
-                    span: sp(&m.ident),
+                    span: span_of(m.ident.span()),
                     inline,
                     path_attr,
                     allow,
@@ -296,7 +304,7 @@ impl Lower {
                 let fields = self.fields(&s.fields);
                 out.push(Item::Struct(StructDef {
                     name: ident(&s.ident),
-                    span: sp(&s.ident),
+                    span: span_of(s.ident.span()),
                     fields,
                     personal,
                     generics: generic_names(&s.generics),
@@ -310,14 +318,14 @@ impl Lower {
                     .iter()
                     .map(|v| VariantDef {
                         name: ident(&v.ident),
-                        span: sp(&v.ident),
+                        span: span_of(v.ident.span()),
                         personal: self.personal(&v.attrs),
                         fields: self.fields(&v.fields),
                     })
                     .collect();
                 out.push(Item::Enum(EnumDef {
                     name: ident(&e.ident),
-                    span: sp(&e.ident),
+                    span: span_of(e.ident.span()),
                     variants,
                     personal,
                     generics: generic_names(&e.generics),
@@ -328,7 +336,7 @@ impl Lower {
                 let fields = self.fields(&syn::Fields::Named(u.fields.clone()));
                 out.push(Item::Struct(StructDef {
                     name: ident(&u.ident),
-                    span: sp(&u.ident),
+                    span: span_of(u.ident.span()),
                     fields,
                     personal: self.personal(&u.attrs),
                     generics: generic_names(&u.generics),
@@ -374,7 +382,7 @@ impl Lower {
                 out.extend(nested);
                 out.push(Item::Trait(TraitDef {
                     name: ident(&t.ident),
-                    span: sp(&t.ident),
+                    span: span_of(t.ident.span()),
                     items: fns,
                     allow: self.allows(&t.attrs),
                 }));
@@ -470,7 +478,7 @@ impl Lower {
         });
         FnDef {
             name: ident(&sig.ident),
-            span: sp(&sig.ident),
+            span: span_of(sig.ident.span()),
             receiver,
             params,
             ret,
@@ -574,7 +582,10 @@ impl Lower {
             E::Field(f) => Expr::Field {
                 base: self.boxed(&f.base),
                 name: member_name(&f.member),
-                span: sp(&f.member),
+                span: span_of(match &f.member {
+                    syn::Member::Named(i) => i.span(),
+                    syn::Member::Unnamed(i) => i.span,
+                }),
             },
             E::Index(i) => Expr::Index {
                 base: self.boxed(&i.expr),
@@ -871,7 +882,7 @@ impl Lower {
             P::Ident(i) => Pat::Bind {
                 name: ident(&i.ident),
                 sub: i.subpat.as_ref().map(|(_, s)| Box::new(self.pat(s))),
-                span: sp(&i.ident),
+                span: span_of(i.ident.span()),
             },
             P::Wild(_) => Pat::Wild,
             P::Rest(_) => Pat::Rest,
