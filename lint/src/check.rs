@@ -88,6 +88,19 @@ impl<'a> CallerGuards<'a> {
     ) -> bool {
         let key = (recipient.clone(), purpose.clone(), cat);
         if !self.memo.contains_key(&key) {
+            // Which grants cover the requirement, decided once, not at
+            // every call edge.
+            let covering: Vec<bool> = specs
+                .grants
+                .iter()
+                .map(|g| g.covers(recipient, purpose, cat))
+                .collect();
+            let covers = |facts: &Facts| {
+                facts
+                    .0
+                    .iter()
+                    .any(|g| covering.get(*g as usize).copied().unwrap_or(false))
+            };
             let mut unguarded = vec![false; self.n];
             let mut queue: VecDeque<FnId> = VecDeque::new();
             for &r in &self.roots {
@@ -96,7 +109,7 @@ impl<'a> CallerGuards<'a> {
             }
             while let Some(c) = queue.pop_front() {
                 for (g, facts) in &self.callees[c] {
-                    if !unguarded[*g] && !covers(specs, facts, recipient, purpose, cat) {
+                    if !unguarded[*g] && !covers(facts) {
                         unguarded[*g] = true;
                         queue.push_back(*g);
                     }
@@ -136,14 +149,6 @@ fn covering(specs: &Specs, facts: &Facts, r: &str, p: &str, cat: CatId) -> Vec<S
         .filter(|g| g.covers(r, p, cat))
         .map(|g| g.name.clone())
         .collect()
-}
-
-fn covers(specs: &Specs, facts: &Facts, r: &str, p: &str, cat: CatId) -> bool {
-    facts
-        .0
-        .iter()
-        .filter_map(|g| specs.grants.get(*g as usize))
-        .any(|g| g.covers(r, p, cat))
 }
 
 struct Out<'p> {

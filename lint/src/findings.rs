@@ -94,14 +94,17 @@ pub enum Basis {
 }
 
 /// A category that reaches a foreign recipient's sink, with its basis.
+/// Sorted by place first: a large workspace has hundreds of thousands of
+/// flows, most of them sharing category, recipient and purpose, and the
+/// place tells them apart at the first field compared.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct SharedFlow {
+    /// The sink call (or call toward it) where the flow leaves.
+    pub location: Location,
     pub category: String,
     pub recipient: String,
     pub purpose: String,
     pub basis: Basis,
-    /// The sink call (or call toward it) where the flow leaves.
-    pub location: Location,
 }
 
 /// A `#[datagate::declassify]` function, listed in the inventory.

@@ -218,16 +218,21 @@ pub fn analyze<'p>(
         files,
         calls,
     };
-    let demanded = (!every).then(|| calls::demanded(ix, specs, calls));
+    // Pass one goes bottom-up over a call graph read off the syntax (calls
+    // by path, methods by name), each level in parallel, so most functions
+    // see their callees' summaries the first time they are analysed. Its
+    // levels and the demand are two independent walks of that graph.
+    let (demanded, level) = rayon::join(
+        || (!every).then(|| calls::demanded(ix, specs, calls)),
+        || {
+            let guess: Vec<&[FnId]> = calls.iter().map(|c| &c.guess[..]).collect();
+            levels(n, &guess)
+        },
+    );
     // Functions to analyse: with a body, and demanded.
     let analysed: Vec<bool> = (0..n)
         .map(|f| ix.fns[f].def.body.is_some() && demanded.as_ref().is_none_or(|d| d[f]))
         .collect();
-    let guess: Vec<&[FnId]> = calls.iter().map(|c| &c.guess[..]).collect();
-    // Pass one: bottom-up over a call graph read off the syntax (calls by
-    // path, methods by name), each level in parallel, so most functions see
-    // their callees' summaries the first time they are analysed.
-    let level = levels(n, &guess);
     let mut pending = BTreeSet::new();
     for l in 0..=level.iter().copied().max().unwrap_or(0) {
         let batch: Vec<FnId> = (0..n).filter(|&f| level[f] == l && analysed[f]).collect();
