@@ -298,6 +298,10 @@ pub struct Index<'p> {
     /// What each module's glob imports (`use a::*`) resolve to, computed
     /// once at build time: the lookups through globs are then linear.
     glob_targets: Vec<Vec<Res<'p>>>,
+    /// Every name a lookup can find: item names, `use` aliases and enum
+    /// variants (glob imports of enums). Any other name (`String`, `u64`,
+    /// `Vec`) is found nowhere, and is answered without a walk.
+    known_names: HashSet<Sym>,
     /// Memo of name lookups, one per worker thread: real code resolves the
     /// same names over and over, and threads sharing one memo spent their
     /// time on its lock.
@@ -374,6 +378,20 @@ impl<'p> Index<'p> {
                 }
             }
         }
+        ix.known_names = ix
+            .modules
+            .iter()
+            .flat_map(|m| {
+                m.names
+                    .keys()
+                    .copied()
+                    .chain(m.uses.iter().filter_map(|u| u.alias))
+            })
+            .chain(ix.adts.iter().flat_map(|a| match a.kind {
+                AdtKind::Enum(e) => e.variants.iter().map(|v| v.name).collect(),
+                AdtKind::Struct(_) => Vec::new(),
+            }))
+            .collect();
         ix.glob_targets = vec![Vec::new(); ix.modules.len()];
         let globs: Vec<Vec<Res<'p>>> = (0..ix.modules.len())
             .into_par_iter()
@@ -800,6 +818,9 @@ impl<'p> Index<'p> {
     /// pure function of its question, so the cache cannot depend on which
     /// thread asked first.
     fn lookup(&self, m: ModId, name: Sym, prefer_value: bool, w: &mut Walk<'p>) -> Res<'p> {
+        if !self.known_names.contains(&name) {
+            return Res::None;
+        }
         let key = (m, name, prefer_value);
         let outer = w.stack.is_empty();
         if outer {
