@@ -1092,3 +1092,74 @@ impl<'p> Index<'p> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SRC: &str = r#"
+pub mod shapes {
+    pub enum Color { Red, Green }
+    pub struct Point;
+    pub fn area() {}
+}
+pub mod uses {
+    use crate::shapes::Color::*;
+    use crate::shapes::*;
+    use crate::shapes::Point as P;
+    pub struct String;
+}
+pub mod plain {}
+"#;
+
+    /// What `path` resolves to, written in the module whose path is `module`.
+    fn resolve(ix: &Index<'_>, module: &str, path: &str) -> String {
+        let m = ix
+            .modules
+            .iter()
+            .position(|md| {
+                md.path
+                    .iter()
+                    .map(|s| s.as_str())
+                    .eq(module.split("::").filter(|s| !s.is_empty()))
+            })
+            .unwrap();
+        let segs: Vec<Sym> = path.split("::").map(Sym::new).collect();
+        match ix.resolve_path(m, &segs, None) {
+            Res::Adt(a) => format!("adt {}", ix.adts[a].path),
+            Res::Variant(a, v) => format!("variant {}::{v}", ix.adts[a].path),
+            Res::Fn(f) => format!("fn {}", ix.fn_path(f)),
+            Res::Ext(p) => format!("ext {p}"),
+            Res::None => "none".to_string(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn names_defined_nowhere_are_external_and_the_rest_still_resolve() {
+        let parsed = crate::testing::parse_lib("index-names", SRC);
+        let ix = Index::build(&parsed);
+        let cases = [
+            // Defined nowhere in the workspace: outside it.
+            ("plain", "String", "ext String"),
+            ("plain", "u64", "ext u64"),
+            (
+                "uses",
+                "std::collections::HashMap",
+                "ext std::collections::HashMap",
+            ),
+            // A workspace item of the same name wins where it is in scope.
+            ("uses", "String", "adt uses::String"),
+            // Through an enum's glob import, a module's glob import, an alias.
+            ("uses", "Red", "variant shapes::Color::Red"),
+            ("uses", "area", "fn shapes::area"),
+            ("uses", "P", "adt shapes::Point"),
+            // Not imported here: an unknown path, not the workspace item.
+            ("plain", "Red", "ext Red"),
+            ("plain", "P", "ext P"),
+        ];
+        for (module, path, want) in cases {
+            assert_eq!(resolve(&ix, module, path), want, "`{path}` in `{module}`");
+        }
+    }
+}

@@ -17,6 +17,8 @@ pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod sym;
+#[cfg(test)]
+mod testing;
 
 pub use parse::{parse_only, ParseStats};
 pub mod check;

@@ -318,7 +318,6 @@ pub fn demanded(ix: &Index<'_>, specs: &Specs, calls: &[Calls<'_>]) -> Vec<bool>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::discover::{Package, Target, TargetKind, Workspace};
     use crate::policy::Policy;
 
     const SRC: &str = r#"
@@ -359,28 +358,8 @@ fn external(x: String) { sdk::track(x) }
 
     /// Which functions of `SRC` are demanded under a policy.
     fn demanded_names(policy: &Policy) -> Vec<(String, bool)> {
-        let dir = std::env::temp_dir().join(format!(
-            "datagate-demand-{}-{}",
-            std::process::id(),
-            policy.sinks.len()
-        ));
-        std::fs::create_dir_all(dir.join("src")).unwrap();
-        std::fs::write(dir.join("src/lib.rs"), SRC).unwrap();
-        let ws = Workspace {
-            root: dir.clone(),
-            packages: vec![Package {
-                name: "demo".into(),
-                dir: dir.clone(),
-                targets: vec![Target {
-                    crate_name: "demo".into(),
-                    kind: TargetKind::Lib,
-                    root_file: dir.join("src/lib.rs"),
-                }],
-            }],
-        };
-        let parsed = crate::parse::parse_workspace(&ws);
-        let _ = std::fs::remove_dir_all(&dir);
-        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        let tag = format!("demand-{}", policy.sinks.len());
+        let parsed = crate::testing::parse_lib(&tag, SRC);
         let ix = Index::build(&parsed);
         let mut cats = crate::cats::CatTable::new(policy);
         let specs = Specs::build(&ix, policy, &mut cats, &parsed.files);
