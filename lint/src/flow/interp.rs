@@ -315,7 +315,7 @@ fn trace_of(hops: &[HopRef]) -> Trace {
 }
 
 impl<'a, 'p> Interp<'a, 'p> {
-    fn hop(&self, span: Span, note: impl Into<Arc<str>>) -> HopRef {
+    fn hop(&self, span: Span, note: impl Into<Note>) -> HopRef {
         HopRef {
             file: self.file,
             span,
@@ -380,7 +380,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                             Trace::start(HopRef {
                                 file: o.file,
                                 span: o.span,
-                                note: o.note.clone(),
+                                note: o.note.clone().into(),
                             }),
                         );
                     }
@@ -543,7 +543,7 @@ impl<'a, 'p> Interp<'a, 'p> {
             let origin = HopRef {
                 file: adt.file(ix),
                 span: f.span,
-                note: Arc::from(format!("{}.{}", adt.name, f.name).as_str()),
+                note: format!("{}.{}", adt.name, f.name).into(),
             };
             for c in cats.iter() {
                 let t = Trace::start(origin.clone())
@@ -1141,9 +1141,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                                     Trace::start(HopRef {
                                         file: adt.file(self.cx.ix),
                                         span: fd.span,
-                                        note: Arc::from(
-                                            format!("{}.{}", adt.name, fd.name).as_str(),
-                                        ),
+                                        note: format!("{}.{}", adt.name, fd.name).into(),
                                     })
                                     .push(self.hop(
                                         *span,
@@ -1587,13 +1585,13 @@ impl<'a, 'p> Interp<'a, 'p> {
                 callee: g,
                 facts: st.facts.clone(),
             });
-            let name = ginfo.def.name.as_str();
-            let call_hop = self.hop(span, format!("passed to `{name}`"));
+            let name = ginfo.def.name;
+            let call_hop = self.hop(span, Note::PassedTo(name));
             if let Some(sink) = &spec.sink {
                 let sink = sink.clone();
                 for (i, v) in vals.iter().enumerate() {
                     if sink.args.as_ref().is_none_or(|a| a.contains(&i)) {
-                        self.hit(&sink, v, st, span, name);
+                        self.hit(&sink, v, st, span, &name);
                     }
                 }
             }
@@ -1692,8 +1690,8 @@ impl<'a, 'p> Interp<'a, 'p> {
     }
 
     /// A summary value at a call site: parameters replaced by the arguments.
-    fn instantiate(&self, sv: &SumVal, args: &[Val<'p>], span: Span, name: &str) -> Val<'p> {
-        let ret_hop = self.hop(span, format!("returned by `{name}`"));
+    fn instantiate(&self, sv: &SumVal, args: &[Val<'p>], span: Span, name: Sym) -> Val<'p> {
+        let ret_hop = self.hop(span, Note::ReturnedBy(name));
         // A parameter passed straight through keeps its type and fields.
         if sv.fields.is_empty() && sv.taint.len() == 1 {
             if let SumLabel::Param(i, path) = &sv.taint[0].0 {

@@ -5,7 +5,7 @@
 use crate::annotations::{GrantId, Shape};
 use crate::cats::CatId;
 use crate::index::{FnId, Ty};
-use crate::ir::{Expr, Span};
+use crate::ir::{Expr, Span, Sym};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -28,7 +28,47 @@ pub const MAX_TRACE: u32 = 48;
 pub struct HopRef {
     pub file: usize,
     pub span: Span,
-    pub note: Arc<str>,
+    pub note: Note,
+}
+
+/// What a hop says. The analysis makes a hop at every call it evaluates,
+/// and few are ever reported: the common notes keep the callee's name and
+/// are written out when a trace is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    Text(Arc<str>),
+    /// "passed to `f`"
+    PassedTo(Sym),
+    /// "returned by `f`"
+    ReturnedBy(Sym),
+}
+
+impl std::fmt::Display for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Note::Text(t) => f.write_str(t),
+            Note::PassedTo(name) => write!(f, "passed to `{name}`"),
+            Note::ReturnedBy(name) => write!(f, "returned by `{name}`"),
+        }
+    }
+}
+
+impl From<String> for Note {
+    fn from(s: String) -> Note {
+        Note::Text(Arc::from(s))
+    }
+}
+
+impl From<&str> for Note {
+    fn from(s: &str) -> Note {
+        Note::Text(Arc::from(s))
+    }
+}
+
+impl From<Arc<str>> for Note {
+    fn from(s: Arc<str>) -> Note {
+        Note::Text(s)
+    }
 }
 
 #[derive(Debug)]
