@@ -10,6 +10,9 @@
 pub use crate::sym::Sym;
 use datagate_spec::Code;
 
+/// A path's segments. Nearly every path has one or two, kept inline.
+pub type Segs = smallvec::SmallVec<[Sym; 2]>;
+
 /// A 1-based line/column position (column counted in chars).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Pos {
@@ -242,7 +245,7 @@ pub struct TraitDef {
 pub enum TyRef {
     /// `a::B<T, U>`: generic arguments of the last segment.
     Path {
-        segs: Vec<Sym>,
+        segs: Segs,
         args: Vec<TyRef>,
     },
     Ref(Box<TyRef>),
@@ -305,7 +308,7 @@ pub struct Arm {
 pub enum Expr {
     Lit(Lit),
     Path {
-        segs: Vec<Sym>,
+        segs: Segs,
         span: Span,
     },
     Field {
@@ -419,7 +422,7 @@ pub struct ForExpr {
 /// `Path { field: value, ..rest }`.
 #[derive(Debug)]
 pub struct StructExpr {
-    pub path: Vec<Sym>,
+    pub path: Segs,
     pub fields: Vec<(Sym, Expr)>,
     pub rest: Option<Expr>,
     pub span: Span,
@@ -437,15 +440,15 @@ pub enum Pat {
     Lit(Lit),
     Tuple(Vec<Pat>),
     TupleStruct {
-        path: Vec<Sym>,
+        path: Segs,
         elems: Vec<Pat>,
     },
     Struct {
-        path: Vec<Sym>,
+        path: Segs,
         fields: Vec<(Sym, Pat)>,
     },
     /// A path pattern: a unit variant (`None`) or a constant.
-    Path(Vec<Sym>),
+    Path(Segs),
     Or(Vec<Pat>),
     /// Slices, ranges, anything else: bindings inside get the whole value.
     Other(Vec<Pat>),

@@ -72,10 +72,11 @@ fn between(lo: proc_macro2::Span, hi: proc_macro2::Span) -> Span {
     }
 }
 
-fn path_segs(p: &syn::Path) -> Vec<Sym> {
-    let mut v: Vec<Sym> = Vec::with_capacity(p.segments.len() + 1);
+/// A path's segments, in a `Vec` or inline ([`Segs`]).
+fn path_segs<C: Default + Extend<Sym>>(p: &syn::Path) -> C {
+    let mut v = C::default();
     if p.leading_colon.is_some() {
-        v.push(Sym::new("::"));
+        v.extend([Sym::new("::")]);
     }
     v.extend(p.segments.iter().map(|s| ident(&s.ident)));
     v
@@ -1067,7 +1068,7 @@ fn format_captures(s: &str, span: Span) -> Vec<Expr> {
             && name.chars().all(|c| c.is_alphanumeric() || c == '_');
         if ident_like {
             out.push(Expr::Path {
-                segs: vec![Sym::new(name)],
+                segs: smallvec::smallvec![Sym::new(name)],
                 span,
             });
         }
