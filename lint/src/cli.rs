@@ -200,6 +200,37 @@ pub fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// The command line with its command moved to the front, when a command's
+/// name follows options (`--manifest-path x inventory`): clap reads it as
+/// the PATH argument of the default command, or rejects it.
+fn misplaced_command(args: &[OsString]) -> Option<String> {
+    use clap::CommandFactory as _;
+    let rest = args.get(1..)?;
+    let commands = Cli::command();
+    let (at, name) = rest.iter().enumerate().skip(1).find_map(|(i, a)| {
+        let a = a.to_str()?;
+        commands
+            .get_subcommands()
+            .any(|c| c.get_name() == a)
+            .then_some((i, a))
+    })?;
+    let mut words = vec!["cargo datagate".to_string(), name.to_string()];
+    words.extend(
+        rest.iter()
+            .enumerate()
+            .filter(|(i, _)| *i != at)
+            .map(|(_, a)| {
+                let a = a.to_string_lossy();
+                if a.is_empty() || a.contains(char::is_whitespace) {
+                    format!("'{a}'")
+                } else {
+                    a.into_owned()
+                }
+            }),
+    );
+    Some(words.join(" "))
+}
+
 /// Drop argv[1] when it is `datagate`, as cargo passes it when it runs
 /// `cargo datagate …` as `cargo-datagate datagate …`.
 pub fn cargo_args(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
@@ -249,10 +280,16 @@ pub fn run(
     err: &mut dyn Write,
     term: Terminal,
 ) -> u8 {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
-            let text = e.render().to_string();
+            let mut text = e.render().to_string();
+            if e.use_stderr() {
+                if let Some(fix) = misplaced_command(&args) {
+                    text.push_str(&format!("\nhint: the command comes first: `{fix}`\n"));
+                }
+            }
             let sink: &mut dyn Write = if e.use_stderr() { err } else { out };
             let _ = sink.write_all(text.as_bytes());
             return if e.use_stderr() {
@@ -277,6 +314,17 @@ pub fn run(
         color,
         quiet: cli.quiet,
     };
+    // `cargo datagate -q inventory`: clap reads the command as the PATH.
+    if cli.command.is_none() && cli.check.target.path.as_ref().is_some_and(|p| !p.exists()) {
+        if let Some(fix) = misplaced_command(&args) {
+            let _ = writeln!(
+                io.err,
+                "error: a command after options is read as the PATH to analyse\n\n\
+                 hint: the command comes first: `{fix}`"
+            );
+            return EXIT_ERROR;
+        }
+    }
     // A panic is a bug in datagate, never a verdict on the code: it ends the
     // run with exit 2 (the analysis could not complete), not with the 101 of
     // an unwinding `main`. The panic hook has already printed the message.

@@ -155,6 +155,39 @@ fn bad_arguments_exit_2() {
 }
 
 #[test]
+fn a_command_after_options_gets_a_hint() {
+    for (args, fix) in [
+        (
+            &["--manifest-path", "x/Cargo.toml", "inventory"][..],
+            "cargo datagate inventory --manifest-path x/Cargo.toml",
+        ),
+        (&["-q", "inventory"], "cargo datagate inventory -q"),
+        (
+            &["datagate", "--format", "json", "check"],
+            "cargo datagate check --format json",
+        ),
+    ] {
+        let o = run_in(Path::new("/"), args);
+        assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
+        assert!(stdout(&o).is_empty());
+        let want = format!("hint: the command comes first: `{fix}`");
+        assert!(stderr(&o).contains(&want), "{args:?}: {}", stderr(&o));
+    }
+    // A directory that shares a command's name, after an option, is the
+    // PATH it reads as: the crate in it is analysed (and has a finding).
+    let outer = Crate::new("");
+    let inner = outer.dir.join("inventory");
+    std::fs::create_dir_all(inner.join("src")).unwrap();
+    for rel in ["Cargo.toml", "src/lib.rs"] {
+        let c = Crate::new(LIB);
+        std::fs::copy(c.dir.join(rel), inner.join(rel)).unwrap();
+    }
+    let o = run_in(&outer.dir, &["-q", "inventory"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(!stderr(&o).contains("hint"), "{}", stderr(&o));
+}
+
+#[test]
 fn explain() {
     for name in ["unconsented-flow", "unconsented_flow"] {
         let o = run_in(Path::new("."), &["datagate", "explain", name]);
