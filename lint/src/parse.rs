@@ -237,8 +237,8 @@ fn walk(ws: &Workspace, lower: bool) -> WalkResult {
             .map(|(_, _, t)| t)
             .collect();
         let sh = &shared;
-        // One file per job: files differ in size by a hundredfold, and
-        // rayon's default chunks left one thread parsing a long tail alone.
+        // One file per job: with rayon's default splitting, one thread was
+        // left parsing a long run of files alone at the end (1M lines).
         level = todo
             .into_par_iter()
             .with_max_len(1)
