@@ -214,15 +214,13 @@ fn walk(ws: &Workspace, lower: bool) -> WalkResult {
         .collect();
     let mut seen: HashSet<(usize, PathBuf)> = HashSet::new();
     while !level.is_empty() {
-        // Canonicalising is a system call per file: in parallel too.
-        let mut keyed: Vec<(usize, PathBuf, Task)> = level
+        // Canonicalising is a system call per path component: in
+        // parallel, and once per file (the task reads the file by it).
+        let mut keyed: Vec<(usize, PathBuf, Task, bool)> = level
             .into_par_iter()
-            .map(|t| {
-                (
-                    t.krate,
-                    std::fs::canonicalize(&t.path).unwrap_or_else(|_| t.path.clone()),
-                    t,
-                )
+            .map(|t| match std::fs::canonicalize(&t.path) {
+                Ok(c) => (t.krate, c, t, true),
+                Err(_) => (t.krate, t.path.clone(), t, false),
             })
             .collect();
         keyed.sort_by(|a, b| (a.0, &a.1, &a.2.module).cmp(&(b.0, &b.1, &b.2.module)));
@@ -231,10 +229,10 @@ fn walk(ws: &Workspace, lower: bool) -> WalkResult {
         let root = &shared.root;
         let read = |c: &Path| c.starts_with(root) && !in_dot_git(root, c);
         keyed.dedup_by(|b, a| a.0 == b.0 && a.1 == b.1 && read(&a.1));
-        let todo: Vec<Task> = keyed
+        let todo: Vec<(Task, Option<PathBuf>)> = keyed
             .into_iter()
-            .filter(|(k, c, _)| !read(c) || seen.insert((*k, c.clone())))
-            .map(|(_, _, t)| t)
+            .filter(|(k, c, _, _)| !read(c) || seen.insert((*k, c.clone())))
+            .map(|(_, c, t, canonical)| (t, canonical.then_some(c)))
             .collect();
         let sh = &shared;
         // One file per job: with rayon's default splitting, one thread was
@@ -242,7 +240,7 @@ fn walk(ws: &Workspace, lower: bool) -> WalkResult {
         level = todo
             .into_par_iter()
             .with_max_len(1)
-            .flat_map_iter(|t| run_task(sh, t))
+            .flat_map_iter(|(t, canon)| run_task(sh, t, canon))
             .collect();
     }
     let mut out = shared.out.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -343,14 +341,15 @@ fn forget_spans() {
     proc_macro2::extra::invalidate_current_thread_spans();
 }
 
-/// Read, parse and lower one file; returns the module files it declares.
-fn run_task(sh: &Shared<'_>, task: Task) -> Vec<Task> {
+/// Read, parse and lower one file (`canon`: its canonical path, when
+/// known); returns the module files it declares.
+fn run_task(sh: &Shared<'_>, task: Task, canon: Option<PathBuf>) -> Vec<Task> {
     let rel = sh.ws.relative(&task.path);
     let (decl_file, decl_span) = task
         .decl
         .clone()
         .unwrap_or_else(|| (rel.clone(), Span::default()));
-    let canon = match std::fs::canonicalize(&task.path) {
+    let canon = match canon.map_or_else(|| std::fs::canonicalize(&task.path), Ok) {
         Ok(c) => c,
         Err(e) if task.test_only && e.kind() == std::io::ErrorKind::NotFound => {
             return Vec::new();
