@@ -200,9 +200,9 @@ pub fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-/// The command line with its command moved to the front, when a command's
-/// name follows options (`--manifest-path x inventory`): clap reads it as
-/// the PATH argument of the default command, or rejects it.
+/// A hint with the command line's command moved to the front, when a
+/// command's name follows options (`--manifest-path x inventory`): clap
+/// reads it as the PATH argument of the default command, or rejects it.
 fn misplaced_command(args: &[OsString]) -> Option<String> {
     use clap::CommandFactory as _;
     let rest = args.get(1..)?;
@@ -228,7 +228,10 @@ fn misplaced_command(args: &[OsString]) -> Option<String> {
                 }
             }),
     );
-    Some(words.join(" "))
+    Some(format!(
+        "hint: the command comes first: `{}`",
+        words.join(" ")
+    ))
 }
 
 /// Drop argv[1] when it is `datagate`, as cargo passes it when it runs
@@ -286,8 +289,8 @@ pub fn run(
         Err(e) => {
             let mut text = e.render().to_string();
             if e.use_stderr() {
-                if let Some(fix) = misplaced_command(&args) {
-                    text.push_str(&format!("\nhint: the command comes first: `{fix}`\n"));
+                if let Some(hint) = misplaced_command(&args) {
+                    text.push_str(&format!("\n{hint}\n"));
                 }
             }
             let sink: &mut dyn Write = if e.use_stderr() { err } else { out };
@@ -316,11 +319,10 @@ pub fn run(
     };
     // `cargo datagate -q inventory`: clap reads the command as the PATH.
     if cli.command.is_none() && cli.check.target.path.as_ref().is_some_and(|p| !p.exists()) {
-        if let Some(fix) = misplaced_command(&args) {
+        if let Some(hint) = misplaced_command(&args) {
             let _ = writeln!(
                 io.err,
-                "error: a command after options is read as the PATH to analyse\n\n\
-                 hint: the command comes first: `{fix}`"
+                "error: a command after options is read as the PATH to analyse\n\n{hint}"
             );
             return EXIT_ERROR;
         }

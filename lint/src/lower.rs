@@ -93,6 +93,7 @@ fn ident(i: &syn::Ident) -> Sym {
 }
 
 /// The kind of a datagate attribute on an item.
+#[derive(Clone, Copy)]
 enum DgAttr {
     Sink,
     Source,
@@ -100,6 +101,15 @@ enum DgAttr {
     Declassify,
     Allow,
 }
+
+/// Every datagate attribute, by name.
+const DG_ATTRS: [(&str, DgAttr); 5] = [
+    ("sink", DgAttr::Sink),
+    ("source", DgAttr::Source),
+    ("consent_check", DgAttr::ConsentCheck),
+    ("declassify", DgAttr::Declassify),
+    ("allow", DgAttr::Allow),
+];
 
 impl Lower {
     fn scan_imports(&mut self, items: &[syn::Item]) {
@@ -110,10 +120,9 @@ impl Lower {
                 for e in entries {
                     if e.path.first().is_some_and(|s| *s == "datagate") {
                         match (&e.alias, e.path.get(1)) {
-                            (None, _) => self.datagate_names.extend(
-                                ["sink", "source", "consent_check", "declassify", "allow"]
-                                    .map(String::from),
-                            ),
+                            (None, _) => self
+                                .datagate_names
+                                .extend(DG_ATTRS.map(|(n, _)| n.to_string())),
                             (Some(alias), Some(_)) => self.datagate_names.push(alias.to_string()),
                             _ => {}
                         }
@@ -145,15 +154,9 @@ impl Lower {
         if !ours {
             return None;
         }
-        [
-            ("sink", DgAttr::Sink),
-            ("source", DgAttr::Source),
-            ("consent_check", DgAttr::ConsentCheck),
-            ("declassify", DgAttr::Declassify),
-            ("allow", DgAttr::Allow),
-        ]
-        .into_iter()
-        .find_map(|(n, kind)| (name == n).then_some(kind))
+        DG_ATTRS
+            .into_iter()
+            .find_map(|(n, kind)| (name == n).then_some(kind))
     }
 
     fn attr_tokens(a: &syn::Attribute) -> TokenStream {

@@ -3,9 +3,10 @@
 //! Every function with a body that can matter ([`calls::demanded`]: it can
 //! reach a sink, or be called from one that does) is analysed with the
 //! current summaries of its callees; functions whose callees' summaries
-//! changed are analysed again, round by round (each round in parallel, on frozen summaries, so the result
-//! does not depend on scheduling) until nothing changes. Recursion converges
-//! because summaries only grow; a round limit bounds pathological cases.
+//! changed are analysed again, round by round (each round in parallel, on
+//! frozen summaries, so the result does not depend on scheduling) until
+//! nothing changes. Recursion converges because summaries only grow; a round
+//! limit bounds pathological cases.
 
 pub mod calls;
 pub mod interp;

@@ -59,12 +59,6 @@ impl From<String> for Note {
     }
 }
 
-impl From<&str> for Note {
-    fn from(s: &str) -> Note {
-        Note::Text(Arc::from(s))
-    }
-}
-
 impl From<Arc<str>> for Note {
     fn from(s: Arc<str>) -> Note {
         Note::Text(s)
