@@ -318,7 +318,18 @@ pub fn run(
         quiet: cli.quiet,
     };
     // `cargo datagate -q inventory`: clap reads the command as the PATH.
-    if cli.command.is_none() && cli.check.target.path.as_ref().is_some_and(|p| !p.exists()) {
+    // Only a PATH that could be analysed (a file, or a directory with a
+    // manifest) is taken at its word; a stray `check/` directory without
+    // one would only fail with a missing manifest.
+    let analysable = |p: &Path| p.is_file() || p.join("Cargo.toml").is_file();
+    if cli.command.is_none()
+        && cli
+            .check
+            .target
+            .path
+            .as_deref()
+            .is_some_and(|p| !analysable(p))
+    {
         if let Some(hint) = misplaced_command(&args) {
             let _ = writeln!(
                 io.err,

@@ -167,11 +167,19 @@ fn a_command_after_options_gets_a_hint() {
             "cargo datagate check --format json",
         ),
     ] {
-        let o = run_in(Path::new("/"), args);
-        assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
-        assert!(stdout(&o).is_empty());
-        let want = format!("hint: the command comes first: `{fix}`");
-        assert!(stderr(&o).contains(&want), "{args:?}: {}", stderr(&o));
+        // In an empty directory, and in one with a directory of the
+        // command's name that holds no crate: neither is a PATH to analyse.
+        let empty = Crate::new("");
+        std::fs::remove_dir_all(&empty.dir).unwrap();
+        std::fs::create_dir_all(empty.dir.join("check")).unwrap();
+        std::fs::create_dir_all(empty.dir.join("inventory")).unwrap();
+        for dir in [empty.dir.clone(), empty.dir.join("check")] {
+            let o = run_in(&dir, args);
+            assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
+            assert!(stdout(&o).is_empty());
+            let want = format!("hint: the command comes first: `{fix}`");
+            assert!(stderr(&o).contains(&want), "{args:?}: {}", stderr(&o));
+        }
     }
     // A directory that shares a command's name, after an option, is the
     // PATH it reads as: the crate in it is analysed (and has a finding).

@@ -1146,10 +1146,15 @@ fn manifest_path_that_does_not_exist() {
         assert!(o.stdout.is_empty(), "{}", o.all());
         assert!(o.stderr.contains("no/such"), "{args:?}: {}", o.all());
     }
-    // No manifest anywhere above the current directory.
-    let o = run_in(Path::new("/"), &[], &[]);
-    assert_eq!(o.code(), 2, "{}", o.all());
-    assert!(o.stderr.contains("Cargo.toml"), "{}", o.all());
+    // No manifest anywhere above the current directory. Which directories
+    // hold one is the machine's business (a CI host may keep a crate at
+    // `/`), so the case is only run where none does.
+    let d = Dir::new();
+    if d.path.ancestors().all(|a| !a.join("Cargo.toml").exists()) {
+        let o = run_in(&d.path, &[], &[]);
+        assert_eq!(o.code(), 2, "{}", o.all());
+        assert!(o.stderr.contains("Cargo.toml"), "{}", o.all());
+    }
 }
 
 #[test]
