@@ -273,7 +273,7 @@ impl Specs {
         let mut specs = Specs::default();
         for (fid, info) in ix.fns.iter().enumerate() {
             let file = ix.modules[info.module].file;
-            let ann = &info.def.ann;
+            let ann = info.def.ann();
             let mut spec = FnSpec::default();
             if let Some(s) = &ann.sink {
                 let recipients = cx.recipients(file, &s.to, false).unwrap_or_default();

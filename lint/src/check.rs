@@ -292,7 +292,7 @@ pub fn check(
     }
 
     for (fid, info) in ix.fns.iter().enumerate() {
-        if let (Some(d), Some(set)) = (&info.def.ann.declassify, specs.fns[fid].declassify) {
+        if let (Some(d), Some(set)) = (&info.def.ann().declassify, specs.fns[fid].declassify) {
             let file = ix.modules[info.module].file;
             out.analysis.declassifications.push(Declassification {
                 categories: set.iter().map(|c| cats.name(c).to_string()).collect(),

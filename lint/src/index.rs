@@ -626,7 +626,7 @@ impl<'p> Index<'p> {
     ) -> FnId {
         let id = self.fns.len();
         let mut a = allows.to_vec();
-        a.extend(f.ann.allow.iter());
+        a.extend(f.ann().allow.iter());
         self.fns.push(FnInfo {
             def: f,
             module,

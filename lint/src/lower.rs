@@ -11,6 +11,22 @@ use syn::spanned::Spanned;
 
 mod spans;
 
+/// `collect` into a vector no larger than the list. The IR is built from
+/// syn's lists through `map`, which is not `TrustedLen`, and `collect` then
+/// starts every vector at four elements; most lists in code (arguments,
+/// patterns, type arguments) have one or two, and that slack was a quarter
+/// of the IR's memory at 1M lines.
+trait CollectExact: Iterator + Sized {
+    fn exact(self) -> Vec<Self::Item> {
+        let (lo, hi) = self.size_hint();
+        let mut out = Vec::with_capacity(hi.unwrap_or(lo));
+        out.extend(self);
+        out
+    }
+}
+
+impl<I: Iterator> CollectExact for I {}
+
 /// Expressions nested deeper than this are not lowered further; the file gets
 /// a `parse-error` finding saying so (never a silent skip).
 pub const MAX_DEPTH: u32 = 400;
@@ -273,7 +289,7 @@ impl Lower {
                 personal: self.personal(&f.attrs),
                 consent: self.consent_field(&f.attrs),
             })
-            .collect()
+            .exact()
     }
 
     fn items(&mut self, items: &[syn::Item], _inner_attrs: &[syn::Attribute]) -> Vec<Item> {
@@ -326,7 +342,7 @@ impl Lower {
                         personal: self.personal(&v.attrs),
                         fields: self.fields(&v.fields),
                     })
-                    .collect();
+                    .exact();
                 out.push(Item::Enum(EnumDef {
                     name: ident(&e.ident),
                     span: span_of(e.ident.span()),
@@ -352,7 +368,7 @@ impl Lower {
                 out.push(Item::Fn(def));
             }
             syn::Item::Impl(i) => {
-                let mut fns = Vec::new();
+                let mut fns = Vec::with_capacity(i.items.len());
                 let mut nested = Vec::new();
                 for ii in &i.items {
                     match ii {
@@ -376,7 +392,7 @@ impl Lower {
                 }));
             }
             syn::Item::Trait(t) => {
-                let mut fns = Vec::new();
+                let mut fns = Vec::with_capacity(t.items.len());
                 let mut nested = Vec::new();
                 for ti in &t.items {
                     if let syn::TraitItem::Fn(f) = ti {
@@ -428,7 +444,7 @@ impl Lower {
     ) -> FnDef {
         let ann = self.fn_annotations(attrs);
         let mut receiver = None;
-        let mut params = Vec::new();
+        let mut params = Vec::with_capacity(sig.inputs.len());
         for input in &sig.inputs {
             match input {
                 syn::FnArg::Receiver(r) => {
@@ -489,7 +505,7 @@ impl Lower {
             is_async: sig.asyncness.is_some(),
             bounds,
             body,
-            ann: Box::new(ann),
+            ann: (!ann.is_empty()).then(|| Box::new(ann)),
         }
     }
 
@@ -550,7 +566,7 @@ impl Lower {
     }
 
     fn exprs<'a>(&mut self, es: impl IntoIterator<Item = &'a syn::Expr>) -> Vec<Expr> {
-        es.into_iter().map(|e| self.expr(e)).collect()
+        es.into_iter().map(|e| self.expr(e)).exact()
     }
 
     pub fn expr(&mut self, e: &syn::Expr) -> Expr {
@@ -683,7 +699,7 @@ impl Lower {
                         guard: a.guard.as_ref().map(|(_, g)| self.expr(g)),
                         body: self.expr(&a.body),
                     })
-                    .collect(),
+                    .exact(),
             },
             E::Block(b) => Expr::Block(self.block(&b.block)),
             E::Unsafe(b) => Expr::Block(self.block(&b.block)),
@@ -734,7 +750,7 @@ impl Lower {
                         syn::Pat::Type(pt) => (self.pat(&pt.pat), Some(ty(&pt.ty))),
                         p => (self.pat(p), None),
                     })
-                    .collect(),
+                    .exact(),
                 body: self.boxed(&c.body),
             },
             E::Struct(s) => Expr::Struct(Box::new(StructExpr {
@@ -746,7 +762,7 @@ impl Lower {
                         let name = member_name(&f.member);
                         (name, self.expr(&f.expr))
                     })
-                    .collect(),
+                    .exact(),
                 rest: s.rest.as_ref().map(|r| self.expr(r)),
                 span: between(
                     s.qself
@@ -791,7 +807,7 @@ impl Lower {
                     Some(cond) => Expr::If {
                         cond: Box::new(Expr::Not(Box::new(cond))),
                         then: Block {
-                            stmts: vec![Stmt::Expr(Expr::Diverge(it.collect()))],
+                            stmts: vec![Stmt::Expr(Expr::Diverge(it.exact()))],
                         },
                         els: None,
                     },
@@ -895,10 +911,10 @@ impl Lower {
                 syn::Lit::Str(_) => Lit::Str,
                 _ => Lit::Other,
             }),
-            P::Tuple(t) => Pat::Tuple(t.elems.iter().map(|p| self.pat(p)).collect()),
+            P::Tuple(t) => Pat::Tuple(t.elems.iter().map(|p| self.pat(p)).exact()),
             P::TupleStruct(t) => Pat::TupleStruct {
                 path: path_segs(&t.path),
-                elems: t.elems.iter().map(|p| self.pat(p)).collect(),
+                elems: t.elems.iter().map(|p| self.pat(p)).exact(),
             },
             P::Struct(s) => Pat::Struct {
                 path: path_segs(&s.path),
@@ -909,14 +925,14 @@ impl Lower {
                         let name = member_name(&f.member);
                         (name, self.pat(&f.pat))
                     })
-                    .collect(),
+                    .exact(),
             },
             P::Path(p) => Pat::Path(path_segs(&p.path)),
             P::Reference(r) => self.pat(&r.pat),
             P::Paren(p) => self.pat(&p.pat),
             P::Type(t) => self.pat(&t.pat),
-            P::Or(o) => Pat::Or(o.cases.iter().map(|p| self.pat(p)).collect()),
-            P::Slice(s) => Pat::Other(s.elems.iter().map(|p| self.pat(p)).collect()),
+            P::Or(o) => Pat::Or(o.cases.iter().map(|p| self.pat(p)).exact()),
+            P::Slice(s) => Pat::Other(s.elems.iter().map(|p| self.pat(p)).exact()),
             _ => Pat::Other(Vec::new()),
         }
     }
@@ -974,7 +990,7 @@ fn names(v: Vec<datagate_spec::Name>) -> Vec<Name> {
             span: span_of(n.span),
             text: n.text,
         })
-        .collect()
+        .exact()
 }
 
 fn consent(c: attr::ConsentAttr, span: Span) -> ConsentAttr {
@@ -988,7 +1004,7 @@ fn consent(c: attr::ConsentAttr, span: Span) -> ConsentAttr {
 
 fn allow(a: attr::AllowAttr, span: Span) -> AllowAttr {
     AllowAttr {
-        codes: a.codes.into_iter().map(|(c, _)| c).collect(),
+        codes: a.codes.into_iter().map(|(c, _)| c).exact(),
         reason: a.reason,
         span,
     }
@@ -1022,7 +1038,7 @@ pub fn path_attrs(attrs: &[syn::Attribute]) -> Vec<String> {
             _ => None,
         }
     }
-    let mut out: Vec<String> = attrs.iter().filter_map(|a| value(&a.meta)).collect();
+    let mut out: Vec<String> = attrs.iter().filter_map(|a| value(&a.meta)).exact();
     for a in attrs.iter().filter(|a| a.path().is_ident("cfg_attr")) {
         let parser = Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated;
         if let Ok(list) = a.parse_args_with(parser) {
@@ -1037,7 +1053,7 @@ fn label(l: &Option<syn::Label>) -> Option<Sym> {
 }
 
 fn generic_names(g: &syn::Generics) -> Vec<Sym> {
-    g.type_params().map(|t| ident(&t.ident)).collect()
+    g.type_params().map(|t| ident(&t.ident)).exact()
 }
 
 fn trait_bounds<'a>(bounds: impl Iterator<Item = &'a syn::TypeParamBound>) -> Vec<Vec<Sym>> {
@@ -1046,7 +1062,7 @@ fn trait_bounds<'a>(bounds: impl Iterator<Item = &'a syn::TypeParamBound>) -> Ve
             syn::TypeParamBound::Trait(t) => Some(path_segs(&t.path)),
             _ => None,
         })
-        .collect()
+        .exact()
 }
 
 /// Inline captures of a format string: `"{x} {y:?} {0} {}"` → `x`, `y`.
@@ -1096,7 +1112,7 @@ pub fn ty(t: &syn::Type) -> TyRef {
                             syn::GenericArgument::Type(t) => Some(ty(t)),
                             _ => None,
                         })
-                        .collect(),
+                        .exact(),
                     _ => Vec::new(),
                 })
                 .unwrap_or_default();
@@ -1106,7 +1122,7 @@ pub fn ty(t: &syn::Type) -> TyRef {
         T::Ptr(r) => TyRef::Ref(Box::new(ty(&r.elem))),
         T::Paren(p) => ty(&p.elem),
         T::Group(g) => ty(&g.elem),
-        T::Tuple(t) => TyRef::Tuple(t.elems.iter().map(ty).collect()),
+        T::Tuple(t) => TyRef::Tuple(t.elems.iter().map(ty).exact()),
         T::Slice(s) => TyRef::Slice(Box::new(ty(&s.elem))),
         T::Array(a) => TyRef::Slice(Box::new(ty(&a.elem))),
         T::ImplTrait(i) => TyRef::Bounds(trait_bounds(i.bounds.iter())),
@@ -1133,20 +1149,19 @@ pub fn flatten_use(tree: &syn::UseTree, prefix: &mut Vec<Sym>, out: &mut Vec<Use
                     });
                 }
             } else {
-                let mut path = prefix.clone();
-                path.push(name);
                 out.push(UseEntry {
-                    path,
+                    path: [&prefix[..], &[name]].concat(),
                     alias: Some(name),
                 });
             }
         }
         syn::UseTree::Rename(r) => {
             let name = ident(&r.ident);
-            let mut path = prefix.clone();
-            if name != "self" {
-                path.push(name);
-            }
+            let path = if name == "self" {
+                prefix.clone()
+            } else {
+                [&prefix[..], &[name]].concat()
+            };
             let alias = ident(&r.rename);
             if alias != "_" {
                 out.push(UseEntry {
