@@ -229,6 +229,24 @@ mod tests {
     }
 
     #[test]
+    fn the_recent_cache_tells_names_apart() {
+        let long = "a_name_longer_than_twenty_four_bytes";
+        let names = ["a", "a\0", "ab", "", long, &long[..24], &long[..25]];
+        let first: Vec<Sym> = names.iter().map(|n| Sym::new(n)).collect();
+        for _ in 0..2 {
+            for (n, s) in names.iter().zip(&first) {
+                assert_eq!(Sym::new(n), *s);
+                assert_eq!(s.as_str(), *n);
+            }
+        }
+        for (i, a) in first.iter().enumerate() {
+            for b in &first[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+    }
+
+    #[test]
     fn ordered_by_text() {
         let mut v = vec![Sym::new("zeta"), Sym::new("alpha"), Sym::new("mid")];
         v.sort();
