@@ -24,6 +24,7 @@ use crate::ir::{AllowAttr, Span};
 use crate::parse::Parsed;
 use crate::policy::Policy;
 use datagate_spec::Code;
+use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
@@ -33,11 +34,14 @@ use std::sync::Arc;
 /// That is a reachability question: a walk from the entry points along the
 /// call edges whose consents do not cover the requirement. Different call
 /// sites may be guarded by different checks, as long as each covers it.
+/// A requirement: recipient, purpose and category.
+pub type GuardKey = (Arc<str>, Arc<str>, CatId);
+
 pub struct CallerGuards<'a> {
     n: usize,
     roots: Vec<FnId>,
     callees: Vec<Vec<(FnId, &'a Facts)>>,
-    memo: HashMap<(Arc<str>, Arc<str>, CatId), Vec<bool>>,
+    memo: HashMap<GuardKey, Vec<bool>>,
 }
 
 impl<'a> CallerGuards<'a> {
@@ -77,47 +81,62 @@ impl<'a> CallerGuards<'a> {
         }
     }
 
-    /// Whether every way into `f` passes a consent covering the requirement.
-    pub fn guarded(
-        &mut self,
-        specs: &Specs,
-        f: FnId,
-        recipient: &Arc<str>,
-        purpose: &Arc<str>,
-        cat: CatId,
-    ) -> bool {
-        let key = (recipient.clone(), purpose.clone(), cat);
-        if !self.memo.contains_key(&key) {
-            // Which grants cover the requirement, decided once, not at
-            // every call edge.
-            let covering: Vec<bool> = specs
-                .grants
+    /// Walk from the entry points once for each requirement the flows
+    /// ask about, in parallel: each walk covers the whole call graph, and
+    /// a workspace asks about a handful of requirements.
+    pub fn prepare(&mut self, specs: &Specs, keys: impl Iterator<Item = GuardKey>) {
+        let keys: BTreeSet<GuardKey> = keys.collect();
+        let this = &*self;
+        let walks: Vec<(GuardKey, Vec<bool>)> = keys
+            .into_par_iter()
+            .map(|k| {
+                let unguarded = this.unguarded(specs, &k);
+                (k, unguarded)
+            })
+            .collect();
+        self.memo.extend(walks);
+    }
+
+    /// Which functions some way from an entry point reaches without a
+    /// consent covering the requirement.
+    fn unguarded(&self, specs: &Specs, (recipient, purpose, cat): &GuardKey) -> Vec<bool> {
+        // Which grants cover the requirement, decided once, not at every
+        // call edge.
+        let covering: Vec<bool> = specs
+            .grants
+            .iter()
+            .map(|g| g.covers(recipient, purpose, *cat))
+            .collect();
+        let covers = |facts: &Facts| {
+            facts
+                .0
                 .iter()
-                .map(|g| g.covers(recipient, purpose, cat))
-                .collect();
-            let covers = |facts: &Facts| {
-                facts
-                    .0
-                    .iter()
-                    .any(|g| covering.get(*g as usize).copied().unwrap_or(false))
-            };
-            let mut unguarded = vec![false; self.n];
-            let mut queue: VecDeque<FnId> = VecDeque::new();
-            for &r in &self.roots {
-                unguarded[r] = true;
-                queue.push_back(r);
-            }
-            while let Some(c) = queue.pop_front() {
-                for (g, facts) in &self.callees[c] {
-                    if !unguarded[*g] && !covers(facts) {
-                        unguarded[*g] = true;
-                        queue.push_back(*g);
-                    }
+                .any(|g| covering.get(*g as usize).copied().unwrap_or(false))
+        };
+        let mut unguarded = vec![false; self.n];
+        let mut queue: VecDeque<FnId> = VecDeque::new();
+        for &r in &self.roots {
+            unguarded[r] = true;
+            queue.push_back(r);
+        }
+        while let Some(c) = queue.pop_front() {
+            for (g, facts) in &self.callees[c] {
+                if !unguarded[*g] && !covers(facts) {
+                    unguarded[*g] = true;
+                    queue.push_back(*g);
                 }
             }
-            self.memo.insert(key.clone(), unguarded);
         }
-        self.memo.get(&key).is_some_and(|u| !u[f])
+        unguarded
+    }
+
+    /// Whether every way into `f` passes a consent covering the requirement.
+    pub fn guarded(&self, specs: &Specs, f: FnId, key: &GuardKey) -> bool {
+        match self.memo.get(key) {
+            Some(u) => !u[f],
+            // Not prepared: walk for this one question.
+            None => !self.unguarded(specs, key)[f],
+        }
     }
 
     /// The checks at the call sites of `f` that cover the requirement.
@@ -199,7 +218,6 @@ pub fn check(
     flows: &Flows,
     policy: &Policy,
 ) -> Analysis {
-    let mut guards = CallerGuards::new(ix, flows);
     let crate_names: Vec<String> = parsed.crates.iter().map(|c| c.name.clone()).collect();
     let mut out = Out {
         analysis: Analysis::default(),
@@ -208,20 +226,36 @@ pub fn check(
     };
     collect_allows(ix, &mut out);
 
-    for cands in &flows.candidates {
-        for cand in cands {
-            decide(
-                parsed,
-                ix,
-                specs,
-                cats,
-                policy,
-                &crate_names,
-                &mut guards,
-                cand,
-                &mut out,
-            );
+    let cands: Vec<&Candidate> = flows
+        .candidates
+        .iter()
+        .flatten()
+        .filter(|c| !policy.is_first_party(&c.recipient))
+        .collect();
+    let mut guards = CallerGuards::new(ix, flows);
+    guards.prepare(
+        specs,
+        cands
+            .iter()
+            .map(|c| (c.recipient.clone(), c.purpose.clone(), c.cat)),
+    );
+    let cx = Decide {
+        parsed,
+        ix,
+        specs,
+        cats,
+        policy,
+        crate_names: &crate_names,
+        guards: &guards,
+    };
+    let decisions: Vec<Decision<'_>> = cands.par_iter().map(|c| cx.decide(c)).collect();
+    for d in decisions {
+        if let Some(a) = d.allow {
+            out.used_allows.insert(a as *const AllowAttr as usize);
+            out.analysis.suppressed += 1;
         }
+        out.analysis.flows.extend(d.flow);
+        out.analysis.findings.extend(d.finding);
     }
 
     // Problems found while parsing and collecting annotations.
@@ -356,129 +390,157 @@ fn collect_allows<'p>(ix: &Index<'p>, out: &mut Out<'p>) {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn decide(
-    parsed: &Parsed,
-    ix: &Index<'_>,
-    specs: &Specs,
-    cats: &CatTable,
-    policy: &Policy,
-    crate_names: &[String],
-    guards: &mut CallerGuards<'_>,
-    cand: &Candidate,
-    out: &mut Out<'_>,
-) {
-    let r = &*cand.recipient;
-    let p = &*cand.purpose;
-    if policy.is_first_party(r) {
-        return;
-    }
-    let info = &ix.fns[cand.func];
-    let file = ix.modules[info.module].file;
-    let location = loc(parsed, file, cand.span);
-    let cat = cats.name(cand.cat).to_string();
-    let mut covering = covering(specs, &cand.facts, r, p, cand.cat);
-    if covering.is_empty()
-        && guards.guarded(specs, cand.func, &cand.recipient, &cand.purpose, cand.cat)
-    {
-        covering = guards.caller_checks(specs, cand.func, r, p, cand.cat);
-        if covering.is_empty() {
-            covering.push("guards in callers".to_string());
+/// What one candidate flow becomes: an inventory row, a finding, both
+/// (an unconsented flow is still shared), and the `allow` that suppressed
+/// it. Decided for each candidate on its own, in parallel.
+#[derive(Default)]
+struct Decision<'p> {
+    flow: Option<SharedFlow>,
+    finding: Option<Finding>,
+    allow: Option<&'p AllowAttr>,
+}
+
+/// What deciding a candidate reads.
+struct Decide<'a, 'p> {
+    parsed: &'a Parsed,
+    ix: &'a Index<'p>,
+    specs: &'a Specs,
+    cats: &'a CatTable,
+    policy: &'a Policy,
+    crate_names: &'a [String],
+    guards: &'a CallerGuards<'a>,
+}
+
+impl<'p> Decide<'_, 'p> {
+    fn decide(&self, cand: &Candidate) -> Decision<'p> {
+        let Decide {
+            parsed,
+            ix,
+            specs,
+            cats,
+            policy,
+            crate_names,
+            guards,
+        } = *self;
+        let r = &*cand.recipient;
+        let p = &*cand.purpose;
+        let info = &ix.fns[cand.func];
+        let file = ix.modules[info.module].file;
+        let location = loc(parsed, file, cand.span);
+        let cat = cats.name(cand.cat).to_string();
+        let mut covering = covering(specs, &cand.facts, r, p, cand.cat);
+        if covering.is_empty()
+            && guards.guarded(
+                specs,
+                cand.func,
+                &(cand.recipient.clone(), cand.purpose.clone(), cand.cat),
+            )
+        {
+            covering = guards.caller_checks(specs, cand.func, r, p, cand.cat);
+            if covering.is_empty() {
+                covering.push("guards in callers".to_string());
+            }
         }
-    }
-    let (code, basis) = if policy.never_shared(&cat, r) {
-        (Some(Code::NeverShare), Basis::Unconsented)
-    } else if let Some(b) = policy.exemption(p) {
-        (
-            None,
-            Basis::NotRequired {
-                basis: b.to_string(),
-            },
-        )
-    } else if !covering.is_empty() {
-        (None, Basis::Consent { checks: covering })
-    } else {
-        (Some(Code::UnconsentedFlow), Basis::Unconsented)
-    };
-    let Some(code) = code else {
-        out.analysis.flows.push(SharedFlow {
-            category: cat,
-            recipient: r.to_string(),
-            purpose: p.to_string(),
-            basis,
-            location,
-        });
-        return;
-    };
-    if let Some(a) = info.allows.iter().find(|a| a.codes.contains(&code)) {
-        out.used_allows.insert(*a as *const AllowAttr as usize);
-        out.analysis.suppressed += 1;
-        out.analysis.flows.push(SharedFlow {
-            category: cat,
-            recipient: r.to_string(),
-            purpose: p.to_string(),
-            basis: Basis::Allowed {
-                reason: a.reason.clone(),
-            },
-            location,
-        });
-        return;
-    }
-    if code == Code::UnconsentedFlow {
-        out.analysis.flows.push(SharedFlow {
+        let (code, basis) = if policy.never_shared(&cat, r) {
+            (Some(Code::NeverShare), Basis::Unconsented)
+        } else if let Some(b) = policy.exemption(p) {
+            (
+                None,
+                Basis::NotRequired {
+                    basis: b.to_string(),
+                },
+            )
+        } else if !covering.is_empty() {
+            (None, Basis::Consent { checks: covering })
+        } else {
+            (Some(Code::UnconsentedFlow), Basis::Unconsented)
+        };
+        let Some(code) = code else {
+            return Decision {
+                flow: Some(SharedFlow {
+                    category: cat,
+                    recipient: r.to_string(),
+                    purpose: p.to_string(),
+                    basis,
+                    location,
+                }),
+                ..Decision::default()
+            };
+        };
+        if let Some(a) = info.allows.iter().find(|a| a.codes.contains(&code)) {
+            return Decision {
+                flow: Some(SharedFlow {
+                    category: cat,
+                    recipient: r.to_string(),
+                    purpose: p.to_string(),
+                    basis: Basis::Allowed {
+                        reason: a.reason.clone(),
+                    },
+                    location,
+                }),
+                finding: None,
+                allow: Some(*a),
+            };
+        }
+        let flow = (code == Code::UnconsentedFlow).then(|| SharedFlow {
             category: cat.clone(),
             recipient: r.to_string(),
             purpose: p.to_string(),
             basis,
             location: location.clone(),
         });
-    }
-    let sink_name = cand
-        .sink
-        .name
-        .rsplit("::")
-        .next()
-        .unwrap_or(&cand.sink.name)
-        .to_string();
-    let (message, help) = if code == Code::NeverShare {
-        (
+        let sink_name = cand
+            .sink
+            .name
+            .rsplit("::")
+            .next()
+            .unwrap_or(&cand.sink.name)
+            .to_string();
+        let (message, help) = if code == Code::NeverShare {
+            (
             format!("`{cat}` reaches `{sink_name}`, which sends it to `{r}` for {p}; the policy says it is never shared with `{r}`"),
             "remove this flow: no consent makes a never-share category shareable".to_string(),
         )
-    } else {
-        let existing: Vec<&str> = specs
-            .grants
-            .iter()
-            .filter(|g| g.covers(r, p, cand.cat))
-            .map(|g| g.name.as_str())
-            .collect();
-        let help = match existing.first() {
+        } else {
+            let existing: Vec<&str> = specs
+                .grants
+                .iter()
+                .filter(|g| g.covers(r, p, cand.cat))
+                .map(|g| g.name.as_str())
+                .collect();
+            let help = match existing.first() {
             Some(g) => format!("add a check of `{g}` that guards this call (consent of `{r}` for {p} covering `{cat}`)"),
             None => format!(
                 "add a `#[datagate::consent_check(to = {r}, purpose = {p})]` and call this only when it says yes"
             ),
         };
-        (
-            format!(
+            (
+                format!(
                 "`{cat}` reaches `{sink_name}`, which sends it to `{r}` for {p}, without consent"
             ),
-            help,
-        )
-    };
-    let trace: Vec<Hop> = cand.trace.iter().map(|h| hop(parsed, h)).collect();
-    out.analysis.findings.push(Finding {
-        code,
-        severity: Severity::Error,
-        message,
-        category: Some(cat),
-        recipient: Some(r.to_string()),
-        purpose: Some(p.to_string()),
-        location,
-        length: span_len(parsed, file, cand.span),
-        source: trace.first().cloned(),
-        trace,
-        help: Some(help),
-        item_path: display_path(ix, crate_names, cand.func),
-        snippet: cand.snippet.to_string(),
-    });
+                help,
+            )
+        };
+        let trace: Vec<Hop> = cand.trace.iter().map(|h| hop(parsed, h)).collect();
+        let finding = Finding {
+            code,
+            severity: Severity::Error,
+            message,
+            category: Some(cat),
+            recipient: Some(r.to_string()),
+            purpose: Some(p.to_string()),
+            location,
+            length: span_len(parsed, file, cand.span),
+            source: trace.first().cloned(),
+            trace,
+            help: Some(help),
+            item_path: display_path(ix, crate_names, cand.func),
+            snippet: cand.snippet.to_string(),
+        };
+        Decision {
+            flow,
+            finding: Some(finding),
+            allow: None,
+        }
+    }
 }
