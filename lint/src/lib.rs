@@ -84,12 +84,16 @@ pub fn analyze_with(ws: &discover::Workspace, policy: &Policy, opts: Options) ->
         let parsed = parse::parse_workspace(ws);
         lap("parse");
         let mut cats = cats::CatTable::new(policy);
-        let ix = index::Index::build(&parsed);
+        let (ix, bodies) = rayon::join(
+            || index::Index::build(&parsed),
+            || flow::calls::read_bodies(&parsed),
+        );
         lap("index");
         let (specs, calls) = rayon::join(
             || annotations::Specs::build(&ix, policy, &mut cats, &parsed.files),
-            || flow::calls::syntactic_calls(&ix),
+            || flow::calls::syntactic_calls(&ix, &bodies),
         );
+        drop(bodies);
         lap("annotations");
         let flows = flow::analyze(
             &ix,

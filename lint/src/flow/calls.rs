@@ -24,7 +24,8 @@
 use super::std_model;
 use crate::annotations::Specs;
 use crate::index::{FnId, Index, Owner, Res};
-use crate::ir::{Block, Expr, Stmt, Sym};
+use crate::ir::{Block, Expr, FnDef, Item, Stmt, Sym};
+use crate::parse::Parsed;
 use foldhash::{HashMap, HashSet};
 use rayon::prelude::*;
 
@@ -49,9 +50,46 @@ pub struct Calls<'p> {
     external: Vec<Sym>,
 }
 
-/// Read every function body's calls. Needs only the index, so it runs while
-/// the annotations are read.
-pub fn syntactic_calls<'p>(ix: &Index<'p>) -> Vec<Calls<'p>> {
+/// The paths and method calls written in each function body, by the
+/// address of the function's definition. Read off the IR alone, so it is
+/// read while the index is built (which is mostly serial).
+pub struct Bodies<'p> {
+    by_def: Vec<(usize, Vec<Found<'p>>)>,
+}
+
+pub fn read_bodies(parsed: &Parsed) -> Bodies<'_> {
+    fn defs<'p>(items: &'p [Item], out: &mut Vec<&'p FnDef>) {
+        for item in items {
+            match item {
+                Item::Fn(f) => out.push(f),
+                Item::Impl(d) => out.extend(&d.items),
+                Item::Trait(d) => out.extend(&d.items),
+                Item::Mod(d) => defs(d.inline.as_deref().unwrap_or_default(), out),
+                _ => {}
+            }
+        }
+    }
+    let mut by_def: Vec<(usize, Vec<Found<'_>>)> = parsed
+        .modules
+        .par_iter()
+        .flat_map_iter(|m| {
+            let mut fns = Vec::new();
+            defs(&m.ir.items, &mut fns);
+            fns.into_iter().filter_map(|f| {
+                let body = f.body.as_ref()?;
+                let mut found = Vec::new();
+                walk_block(body, &mut found);
+                Some((f as *const FnDef as usize, found))
+            })
+        })
+        .collect();
+    by_def.par_sort_unstable_by_key(|(k, _)| *k);
+    Bodies { by_def }
+}
+
+/// Read every function body's calls: what [`read_bodies`] found, resolved.
+/// Needs only the index, so it runs while the annotations are read.
+pub fn syntactic_calls<'p>(ix: &Index<'p>, bodies: &Bodies<'p>) -> Vec<Calls<'p>> {
     // A one-segment path is nearly always a local; resolve it only when
     // some function has that name.
     let fn_names: HashSet<Sym> = ix.fns.iter().map(|f| f.def.name).collect();
@@ -62,10 +100,20 @@ pub fn syntactic_calls<'p>(ix: &Index<'p>) -> Vec<Calls<'p>> {
             let Some(body) = &info.def.body else {
                 return Calls::default();
             };
-            let mut found = Vec::new();
-            walk_block(body, &mut found);
+            let key = info.def as *const FnDef as usize;
+            let read = bodies.by_def.binary_search_by_key(&key, |(k, _)| *k);
+            // Every definition the index holds is one `read_bodies` read;
+            // walk any other rather than miss its calls.
+            let mut walked = Vec::new();
+            let found = match read {
+                Ok(i) => &bodies.by_def[i].1,
+                Err(_) => {
+                    walk_block(body, &mut walked);
+                    &walked
+                }
+            };
             let mut out = Calls::default();
-            for e in found {
+            for &e in found {
                 match e {
                     Found::Path(segs) | Found::CallPath(segs) => {
                         let called = matches!(e, Found::CallPath(_));
@@ -147,6 +195,7 @@ impl<'p> Calls<'p> {
 
 /// A path, a call of a path or a method call found in a body. Calls of
 /// paths are found once, as calls (their callee is not walked again).
+#[derive(Clone, Copy)]
 enum Found<'a> {
     Path(&'a [Sym]),
     CallPath(&'a [Sym]),
@@ -381,7 +430,15 @@ fn external(x: String) { sdk::track(x) }
         let ix = Index::build(&parsed);
         let mut cats = crate::cats::CatTable::new(policy);
         let specs = Specs::build(&ix, policy, &mut cats, &parsed.files);
-        let calls = syntactic_calls(&ix);
+        let calls = syntactic_calls(&ix, &read_bodies(&parsed));
+        // A definition `read_bodies` did not read is walked instead.
+        let walked = syntactic_calls(&ix, &Bodies { by_def: Vec::new() });
+        for (a, b) in calls.iter().zip(&walked) {
+            assert_eq!(
+                (&a.guess, &a.fns, &a.methods, &a.external),
+                (&b.guess, &b.fns, &b.methods, &b.external)
+            );
+        }
         let need = demanded(&ix, &specs, &calls);
         let mut out: Vec<(String, bool)> = (0..ix.fns.len())
             .map(|f| (ix.fn_path(f), need[f]))
