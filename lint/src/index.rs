@@ -12,7 +12,6 @@ use crate::parse::Parsed;
 // (its keys are names from the checked code).
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use rayon::prelude::*;
-use std::sync::Arc;
 
 pub type ModId = usize;
 pub type AdtId = usize;
@@ -131,7 +130,7 @@ pub struct TraitInfo<'p> {
 pub enum Ty {
     Adt(AdtId, Vec<Ty>),
     /// A type outside the workspace, by full path, with its generic arguments.
-    Ext(Arc<str>, Vec<Ty>),
+    Ext(Sym, Vec<Ty>),
     Tuple(Vec<Ty>),
     Slice(Box<Ty>),
     /// An iterator over these elements.
@@ -951,7 +950,7 @@ impl<'p> Index<'p> {
                         if TRANSPARENT.contains(&last) && args.len() == 1 {
                             return args.into_iter().next().unwrap_or(Ty::Unknown);
                         }
-                        Ty::Ext(Arc::from(p.as_str()), args)
+                        Ty::Ext(p, args)
                     }
                     _ => Ty::Unknown,
                 }

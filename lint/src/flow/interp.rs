@@ -930,7 +930,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                     return Self::array_of(&vals);
                 }
                 let ty = match name.as_str() {
-                    "format" => Ty::Ext(Arc::from("String"), Vec::new()),
+                    "format" => Ty::Ext(Sym::new("String"), Vec::new()),
                     _ => Ty::Unknown,
                 };
                 // `write!(buf, ..)` writes into its first argument.
@@ -1550,7 +1550,7 @@ impl<'a, 'p> Interp<'a, 'p> {
         }
         if std_model::is_constructor(last) && !out.ty.is_known() {
             if let Some((ty_path, _)) = path.rsplit_once("::") {
-                out.ty = Ty::Ext(Arc::from(ty_path), Vec::new());
+                out.ty = Ty::Ext(Sym::new(ty_path), Vec::new());
             }
         }
         out
@@ -2012,7 +2012,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                     }
                 }
                 if name == "find" {
-                    out.ty = Ty::Ext(Arc::from("Option"), vec![rv.ty.elem()]);
+                    out.ty = Ty::Ext(Sym::new("Option"), vec![rv.ty.elem()]);
                 }
                 out
             }
@@ -2060,7 +2060,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                 out.ty = if std_model::returns_option(name)
                     && !matches!(rv.ty.ext_name(), Some("Option" | "Result"))
                 {
-                    Ty::Ext(Arc::from("Option"), vec![item])
+                    Ty::Ext(Sym::new("Option"), vec![item])
                 } else {
                     item
                 };
@@ -2076,7 +2076,7 @@ impl<'a, 'p> Interp<'a, 'p> {
             }
             Kind::Collect => {
                 let mut out = rv.data();
-                out.ty = Ty::Ext(Arc::from("Vec"), vec![rv.ty.elem()]);
+                out.ty = Ty::Ext(Sym::new("Vec"), vec![rv.ty.elem()]);
                 out.taint = rv.flatten();
                 out.fields = None;
                 out
@@ -2084,7 +2084,7 @@ impl<'a, 'p> Interp<'a, 'p> {
             Kind::Text => {
                 let mut all = vec![rv.clone()];
                 all.extend(vals.iter().cloned());
-                let mut out = self.combine(&all, span, Ty::Ext(Arc::from("String"), Vec::new()));
+                let mut out = self.combine(&all, span, Ty::Ext(Sym::new("String"), Vec::new()));
                 out.guard = rv.guard.clone();
                 out
             }
