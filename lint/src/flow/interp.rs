@@ -276,7 +276,7 @@ pub fn analyze_fn(cx: &Ctx<'_, '_>, fid: FnId) -> FnResult {
 
 fn param_taint(i: u8) -> Taint {
     Taint(vec![(
-        Label::Param(i, Rc::from(Vec::<Arc<str>>::new())),
+        Label::Param(i, Rc::from(Vec::<Sym>::new())),
         Trace::default(),
     )])
 }
@@ -289,7 +289,7 @@ fn mark_whole(t: &Taint) -> Taint {
                 *i,
                 p.iter()
                     .cloned()
-                    .chain(std::iter::once(Arc::from(WHOLE)))
+                    .chain(std::iter::once(Sym::new(WHOLE)))
                     .collect(),
             ),
             other => other.clone(),
@@ -449,7 +449,7 @@ impl<'a, 'p> Interp<'a, 'p> {
     // Fields
 
     fn project(&self, v: &Val<'p>, field: &str, variant: Option<&str>, at: Span) -> Val<'p> {
-        if let Some(f) = v.fields.as_ref().and_then(|m| m.get(field)) {
+        if let Some(f) = v.fields.as_ref().and_then(|m| m.get(&Sym::new(field))) {
             // The field's own value, plus whatever the whole value carries by
             // flow (a source's return built as a struct literal).
             if v.taint.is_empty() {
@@ -473,10 +473,10 @@ impl<'a, 'p> Interp<'a, 'p> {
                     out.taint.add(l.clone(), t.clone())
                 }
                 Label::Param(i, p) => {
-                    let np: Rc<[Arc<str>]> = if p.len() < MAX_PATH {
+                    let np: Rc<[Sym]> = if p.len() < MAX_PATH {
                         p.iter()
                             .cloned()
-                            .chain(std::iter::once(Arc::from(field)))
+                            .chain(std::iter::once(Sym::new(field)))
                             .collect()
                     } else {
                         p.clone()
@@ -561,7 +561,7 @@ impl<'a, 'p> Interp<'a, 'p> {
         }
     }
 
-    fn project_path(&self, v: &Val<'p>, path: &[Arc<str>], at: Span) -> Val<'p> {
+    fn project_path(&self, v: &Val<'p>, path: &[Sym], at: Span) -> Val<'p> {
         let mut cur = v.clone();
         for f in path.iter().filter(|f| &***f != WHOLE) {
             cur = self.project(&cur, f, None, at);
@@ -656,7 +656,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                 let old = self.project(cur, f, None, Span::default());
                 let newf = self.write_into(&old, rest, v, strong);
                 let mut m = cur.fields.as_deref().cloned().unwrap_or_default();
-                m.insert(Arc::from(*f), newf);
+                m.insert(Sym::new(f), newf);
                 let mut out = cur.clone();
                 out.fields = Some(Rc::new(m));
                 out
@@ -1132,7 +1132,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                 let mut m = out.fields.as_deref().cloned().unwrap_or_default();
                 for (name, fe) in fields {
                     let fv = self.eval(fe, st);
-                    m.insert(Arc::from(name.as_str()), fv);
+                    m.insert(*name, fv);
                 }
                 // Personal fields of the literal's type mark what is written into them.
                 if let Ty::Adt(a, _) = &out.ty {
@@ -1165,7 +1165,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                 let ty = Ty::Tuple(vals.iter().map(|v| v.ty.clone()).collect());
                 let mut m = BTreeMap::new();
                 for (i, v) in vals.into_iter().enumerate() {
-                    m.insert(Arc::from(i.to_string().as_str()), v);
+                    m.insert(Sym::from(i.to_string()), v);
                 }
                 Val {
                     fields: Some(Rc::new(m)),
@@ -1430,7 +1430,7 @@ impl<'a, 'p> Interp<'a, 'p> {
     fn construct(&self, a: AdtId, vals: Vec<Val<'p>>) -> Val<'p> {
         let mut m = BTreeMap::new();
         for (i, v) in vals.into_iter().enumerate() {
-            m.insert(Arc::from(i.to_string().as_str()), v);
+            m.insert(Sym::from(i.to_string()), v);
         }
         Val {
             fields: Some(Rc::new(m)),
@@ -1701,7 +1701,7 @@ impl<'a, 'p> Interp<'a, 'p> {
         if sv.fields.is_empty() && sv.taint.len() == 1 {
             if let SumLabel::Param(i, path) = &sv.taint[0].0 {
                 if let Some(a) = args.get(usize::from(*i)) {
-                    let arc: Vec<Arc<str>> = path.clone();
+                    let arc: Vec<Sym> = path.clone();
                     let mut v = self.project_path(a, &arc, span).data();
                     v.taint = v.taint.hop(&ret_hop);
                     v.guard = v.guard.union(&sv.guard);

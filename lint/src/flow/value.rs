@@ -132,7 +132,7 @@ impl Trace {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Label {
     Cat(CatId),
-    Param(u8, Rc<[Arc<str>]>),
+    Param(u8, Rc<[Sym]>),
 }
 
 /// The labels of a value, sorted, each with the trace of how it got here.
@@ -186,7 +186,7 @@ impl Taint {
         for (l, t) in self.0.drain(..) {
             let l = match l {
                 Label::Param(i, p) if !p.is_empty() => {
-                    Label::Param(i, Rc::from(vec![Arc::<str>::from(WHOLE)]))
+                    Label::Param(i, Rc::from(vec![Sym::new(WHOLE)]))
                 }
                 other => other,
             };
@@ -327,7 +327,7 @@ pub enum Callable<'a> {
 pub struct Val<'a> {
     pub taint: Taint,
     /// Values of fields known individually (struct literals, field writes).
-    pub fields: Option<Rc<BTreeMap<Arc<str>, Val<'a>>>>,
+    pub fields: Option<Rc<BTreeMap<Sym, Val<'a>>>>,
     pub ty: Ty,
     pub cond: Option<Rc<Cond>>,
     pub callable: Option<Callable<'a>>,
@@ -452,7 +452,7 @@ impl<'a> Val<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct SumVal {
     pub taint: Vec<(SumLabel, Vec<HopRef>)>,
-    pub fields: Vec<(Arc<str>, SumVal)>,
+    pub fields: Vec<(Sym, SumVal)>,
     pub guard: Facts,
 }
 
@@ -460,7 +460,7 @@ pub struct SumVal {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SumLabel {
     Cat(CatId),
-    Param(u8, Vec<Arc<str>>),
+    Param(u8, Vec<Sym>),
 }
 
 impl SumLabel {
@@ -513,7 +513,7 @@ impl SumVal {
 /// A sink reached by data from a parameter: instantiated at each call site.
 #[derive(Debug, Clone)]
 pub struct Effect {
-    pub param: (u8, Vec<Arc<str>>),
+    pub param: (u8, Vec<Sym>),
     /// Categories the callee already reports itself (its parameter's type implies them).
     pub exclude: crate::cats::CatSet,
     pub sink: Arc<crate::annotations::SinkSpec>,
@@ -524,7 +524,7 @@ pub struct Effect {
 }
 
 impl Effect {
-    pub fn key(&self) -> (u8, Vec<Arc<str>>, crate::cats::CatSet, Arc<str>, Facts) {
+    pub fn key(&self) -> (u8, Vec<Sym>, crate::cats::CatSet, Arc<str>, Facts) {
         (
             self.param.0,
             self.param.1.clone(),
