@@ -1738,7 +1738,7 @@ impl<'a, 'p> Interp<'a, 'p> {
         if !sv.fields.is_empty() {
             let mut m = BTreeMap::new();
             for (k, f) in &sv.fields {
-                m.insert(k.clone(), self.instantiate(f, args, span, name));
+                m.insert(*k, self.instantiate(f, args, span, name));
             }
             v.fields = Some(Rc::new(m));
         }

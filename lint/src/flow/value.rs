@@ -382,7 +382,7 @@ impl<'a> Val<'a> {
                         Some(x) => x.join(v),
                         None => v.clone(),
                     };
-                    m.insert(k.clone(), nv);
+                    m.insert(*k, nv);
                 }
                 Some(Rc::new(m))
             }
@@ -491,7 +491,7 @@ impl SumVal {
                         s.taint.push((SumLabel::from_label(l), t.hops()));
                     }
                 } else {
-                    s.fields.push((k.clone(), SumVal::from_val(fv, depth + 1)));
+                    s.fields.push((*k, SumVal::from_val(fv, depth + 1)));
                 }
             }
         }
