@@ -28,15 +28,15 @@ use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
+/// A requirement: recipient, purpose and category.
+pub type GuardKey = (Arc<str>, Arc<str>, CatId);
+
 /// Guards in callers. For one requirement (recipient, purpose, category), a
 /// function runs unguarded when it is an entry point, or when some call site
 /// that does not cover the requirement is in a function that runs unguarded.
 /// That is a reachability question: a walk from the entry points along the
 /// call edges whose consents do not cover the requirement. Different call
 /// sites may be guarded by different checks, as long as each covers it.
-/// A requirement: recipient, purpose and category.
-pub type GuardKey = (Arc<str>, Arc<str>, CatId);
-
 pub struct CallerGuards<'a> {
     n: usize,
     roots: Vec<FnId>,
