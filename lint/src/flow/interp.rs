@@ -288,7 +288,7 @@ fn mark_whole(t: &Taint) -> Taint {
             Label::Param(i, p) if p.last().is_none_or(|x| &**x != WHOLE) => Label::Param(
                 *i,
                 p.iter()
-                    .cloned()
+                    .copied()
                     .chain(std::iter::once(Sym::new(WHOLE)))
                     .collect(),
             ),
@@ -448,8 +448,8 @@ impl<'a, 'p> Interp<'a, 'p> {
     // -----------------------------------------------------------------------
     // Fields
 
-    fn project(&self, v: &Val<'p>, field: &str, variant: Option<&str>, at: Span) -> Val<'p> {
-        if let Some(f) = v.fields.as_ref().and_then(|m| m.get(&Sym::new(field))) {
+    fn project(&self, v: &Val<'p>, field: Sym, variant: Option<&str>, at: Span) -> Val<'p> {
+        if let Some(f) = v.fields.as_ref().and_then(|m| m.get(&field)) {
             // The field's own value, plus whatever the whole value carries by
             // flow (a source's return built as a struct literal).
             if v.taint.is_empty() {
@@ -474,10 +474,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                 }
                 Label::Param(i, p) => {
                     let np: Rc<[Sym]> = if p.len() < MAX_PATH {
-                        p.iter()
-                            .cloned()
-                            .chain(std::iter::once(Sym::new(field)))
-                            .collect()
+                        p.iter().copied().chain(std::iter::once(field)).collect()
                     } else {
                         p.clone()
                     };
@@ -488,7 +485,7 @@ impl<'a, 'p> Interp<'a, 'p> {
         let ix = self.cx.ix;
         match &v.ty {
             Ty::Adt(a, args) => {
-                out.ty = ix.field_ty(*a, variant, field, args);
+                out.ty = ix.field_ty(*a, variant, &field, args);
                 self.field_facts(*a, variant, field, at, &mut out);
             }
             Ty::Tuple(ts) => {
@@ -512,10 +509,10 @@ impl<'a, 'p> Interp<'a, 'p> {
             Ty::Unknown => {
                 // A field of a value of unknown type: use the field's meaning
                 // when every workspace type with a field of that name agrees.
-                if let Some(&(first, unique)) = self.cx.specs.field_by_name.get(&Sym::new(field)) {
+                if let Some(&(first, unique)) = self.cx.specs.field_by_name.get(&field) {
                     self.field_facts(first, None, field, at, &mut out);
                     if unique {
-                        out.ty = ix.field_ty(first, None, field, &[]);
+                        out.ty = ix.field_ty(first, None, &field, &[]);
                     }
                 }
             }
@@ -529,12 +526,12 @@ impl<'a, 'p> Interp<'a, 'p> {
         &self,
         a: AdtId,
         variant: Option<&str>,
-        field: &str,
+        field: Sym,
         at: Span,
         out: &mut Val<'p>,
     ) {
         let ix = self.cx.ix;
-        let Some(f) = ix.field(a, variant, field) else {
+        let Some(f) = ix.field(a, variant, &field) else {
             return;
         };
         let adt = &ix.adts[a];
@@ -556,7 +553,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                 out.taint.add(Label::Cat(c), t);
             }
         }
-        if let Some(&g) = self.cx.specs.consent_fields.get(&(a, Sym::new(field))) {
+        if let Some(&g) = self.cx.specs.consent_fields.get(&(a, field)) {
             out.cond = Some(Rc::new(Cond::yes(&Facts::one(g), Shape::Bool)));
         }
     }
@@ -564,7 +561,7 @@ impl<'a, 'p> Interp<'a, 'p> {
     fn project_path(&self, v: &Val<'p>, path: &[Sym], at: Span) -> Val<'p> {
         let mut cur = v.clone();
         for f in path.iter().filter(|f| &***f != WHOLE) {
-            cur = self.project(&cur, f, None, at);
+            cur = self.project(&cur, *f, None, at);
         }
         cur
     }
@@ -653,10 +650,11 @@ impl<'a, 'p> Interp<'a, 'p> {
                 }
             }
             Some((f, rest)) => {
+                let f = Sym::new(f);
                 let old = self.project(cur, f, None, Span::default());
                 let newf = self.write_into(&old, rest, v, strong);
                 let mut m = cur.fields.as_deref().cloned().unwrap_or_default();
-                m.insert(Sym::new(f), newf);
+                m.insert(f, newf);
                 let mut out = cur.clone();
                 out.fields = Some(Rc::new(m));
                 out
@@ -736,20 +734,21 @@ impl<'a, 'p> Interp<'a, 'p> {
             }
             Pat::Tuple(ps) => {
                 for (i, p) in ps.iter().enumerate() {
-                    let fv = self.project(&v, &i.to_string(), None, Span::default());
+                    let fv = self.project(&v, Sym::from(i.to_string()), None, Span::default());
                     self.bind(p, fv, st);
                 }
             }
             Pat::TupleStruct { path, elems } => match self.resolve(path) {
                 Res::Variant(_, var) => {
                     for (i, p) in elems.iter().enumerate() {
-                        let fv = self.project(&v, &i.to_string(), Some(&var), Span::default());
+                        let fv =
+                            self.project(&v, Sym::from(i.to_string()), Some(&var), Span::default());
                         self.bind(p, fv, st);
                     }
                 }
                 Res::Adt(_) => {
                     for (i, p) in elems.iter().enumerate() {
-                        let fv = self.project(&v, &i.to_string(), None, Span::default());
+                        let fv = self.project(&v, Sym::from(i.to_string()), None, Span::default());
                         self.bind(p, fv, st);
                     }
                 }
@@ -790,7 +789,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                     _ => None,
                 };
                 for (name, p) in fields {
-                    let fv = self.project(&v, name, variant.as_deref(), Span::default());
+                    let fv = self.project(&v, *name, variant.as_deref(), Span::default());
                     self.bind(p, fv, st);
                 }
             }
@@ -898,7 +897,7 @@ impl<'a, 'p> Interp<'a, 'p> {
             Expr::Path { segs, span } => self.path_value(segs, *span, st),
             Expr::Field { base, name, span } => {
                 let b = self.eval(base, st);
-                self.project(&b, name, None, *span)
+                self.project(&b, *name, None, *span)
             }
             Expr::Index { base, index } => {
                 let b = self.eval(base, st);
@@ -1701,8 +1700,7 @@ impl<'a, 'p> Interp<'a, 'p> {
         if sv.fields.is_empty() && sv.taint.len() == 1 {
             if let SumLabel::Param(i, path) = &sv.taint[0].0 {
                 if let Some(a) = args.get(usize::from(*i)) {
-                    let arc: Vec<Sym> = path.clone();
-                    let mut v = self.project_path(a, &arc, span).data();
+                    let mut v = self.project_path(a, path, span).data();
                     v.taint = v.taint.hop(&ret_hop);
                     v.guard = v.guard.union(&sv.guard);
                     return v;
