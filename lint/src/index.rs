@@ -206,17 +206,9 @@ impl Walk<'_> {
 
 /// How many functions `items` define, nested modules included.
 fn fn_count(items: &[crate::ir::Item]) -> usize {
-    use crate::ir::Item;
-    items
-        .iter()
-        .map(|i| match i {
-            Item::Fn(_) => 1,
-            Item::Impl(d) => d.items.len(),
-            Item::Trait(d) => d.items.len(),
-            Item::Mod(d) => d.inline.as_deref().map_or(0, fn_count),
-            _ => 0,
-        })
-        .sum()
+    let mut n = 0;
+    crate::ir::each_fn(items, &mut |_| n += 1);
+    n
 }
 
 /// Memo of finished name lookups, in one slot per worker thread of the

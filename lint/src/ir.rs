@@ -117,6 +117,20 @@ pub enum Item {
     },
 }
 
+/// Call `f` on every function definition among `items`: free functions,
+/// methods of impls and traits, and those of inline modules, in order.
+pub fn each_fn<'a>(items: &'a [Item], f: &mut impl FnMut(&'a FnDef)) {
+    for item in items {
+        match item {
+            Item::Fn(d) => f(d),
+            Item::Impl(d) => d.items.iter().for_each(&mut *f),
+            Item::Trait(d) => d.items.iter().for_each(&mut *f),
+            Item::Mod(d) => each_fn(d.inline.as_deref().unwrap_or_default(), f),
+            _ => {}
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct ModDef {
     pub name: Sym,

@@ -24,7 +24,7 @@
 use super::std_model;
 use crate::annotations::Specs;
 use crate::index::{FnId, Index, Owner, Res};
-use crate::ir::{Block, Expr, FnDef, Item, Stmt, Sym};
+use crate::ir::{Block, Expr, FnDef, Stmt, Sym};
 use crate::parse::Parsed;
 use foldhash::{HashMap, HashSet};
 use rayon::prelude::*;
@@ -58,23 +58,12 @@ pub struct Bodies<'p> {
 }
 
 pub fn read_bodies(parsed: &Parsed) -> Bodies<'_> {
-    fn defs<'p>(items: &'p [Item], out: &mut Vec<&'p FnDef>) {
-        for item in items {
-            match item {
-                Item::Fn(f) => out.push(f),
-                Item::Impl(d) => out.extend(&d.items),
-                Item::Trait(d) => out.extend(&d.items),
-                Item::Mod(d) => defs(d.inline.as_deref().unwrap_or_default(), out),
-                _ => {}
-            }
-        }
-    }
     let mut by_def: Vec<(usize, Vec<Found<'_>>)> = parsed
         .modules
         .par_iter()
         .flat_map_iter(|m| {
             let mut fns = Vec::new();
-            defs(&m.ir.items, &mut fns);
+            crate::ir::each_fn(&m.ir.items, &mut |f| fns.push(f));
             fns.into_iter().filter_map(|f| {
                 let body = f.body.as_ref()?;
                 let mut found = Vec::new();
