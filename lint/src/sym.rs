@@ -45,18 +45,24 @@ thread_local! {
 }
 
 const RECENT_SLOTS: usize = 4096;
-const RECENT_LEN: usize = 24;
+/// The longest name [`RECENT`] holds: the key's last byte is the length.
+const RECENT_LEN: usize = 23;
 
-/// One slot of [`RECENT`]: a name of up to [`RECENT_LEN`] bytes, zero-padded.
+/// One slot of [`RECENT`]: a short name's key and its symbol.
 #[derive(Clone, Copy)]
 struct Recent {
-    text: [u8; RECENT_LEN],
+    key: RecentKey,
     sym: Option<Sym>,
 }
 
+/// A name of up to [`RECENT_LEN`] bytes, zero-padded, then its length. The
+/// length is part of the key so that a hit never reads the interned copy
+/// (a cache miss: the copies lie all over the heap) to tell `a` from `a\0`.
+type RecentKey = [u8; RECENT_LEN + 1];
+
 impl Recent {
     const EMPTY: Recent = Recent {
-        text: [0; RECENT_LEN],
+        key: [0; RECENT_LEN + 1],
         sym: None,
     };
 }
@@ -66,24 +72,24 @@ impl Sym {
         if s.len() > RECENT_LEN || s.is_empty() {
             return Sym::interned(s);
         }
-        let mut text = [0; RECENT_LEN];
-        text[..s.len()].copy_from_slice(s.as_bytes());
-        // Zero-padded: the length check below tells `a` from `a\0`.
+        let mut key: RecentKey = [0; RECENT_LEN + 1];
+        key[..s.len()].copy_from_slice(s.as_bytes());
+        key[RECENT_LEN] = s.len() as u8;
         let slot = {
             use std::hash::BuildHasher;
-            foldhash::fast::FixedState::with_seed(0).hash_one(text) as usize % RECENT_SLOTS
+            foldhash::fast::FixedState::with_seed(0).hash_one(key) as usize % RECENT_SLOTS
         };
         RECENT.with(|r| {
             let mut r = r.borrow_mut();
             match r[slot] {
                 Recent {
-                    text: t,
+                    key: k,
                     sym: Some(sym),
-                } if t == text && sym.len() == s.len() => sym,
+                } if k == key => sym,
                 _ => {
                     let sym = Sym::interned(s);
                     r[slot] = Recent {
-                        text,
+                        key,
                         sym: Some(sym),
                     };
                     sym
@@ -214,7 +220,7 @@ impl std::fmt::Debug for Sym {
 
 #[cfg(test)]
 mod tests {
-    use super::Sym;
+    use super::{Sym, RECENT_LEN};
 
     #[test]
     fn one_copy_per_text_across_threads() {
@@ -231,7 +237,16 @@ mod tests {
     #[test]
     fn the_recent_cache_tells_names_apart() {
         let long = "a_name_longer_than_twenty_four_bytes";
-        let names = ["a", "a\0", "ab", "", long, &long[..24], &long[..25]];
+        let names = [
+            "a",
+            "a\0",
+            "ab",
+            "",
+            long,
+            &long[..RECENT_LEN - 1],
+            &long[..RECENT_LEN],
+            &long[..RECENT_LEN + 1],
+        ];
         let first: Vec<Sym> = names.iter().map(|n| Sym::new(n)).collect();
         for _ in 0..2 {
             for (n, s) in names.iter().zip(&first) {
