@@ -225,6 +225,12 @@ pub struct FnDef {
     /// Generic parameter → trait bounds (paths), for calls through bounds.
     pub bounds: Vec<(Sym, Vec<Vec<Sym>>)>,
     pub body: Option<Block>,
+    /// The paths and method calls written in the body (closures included,
+    /// nested functions not), recorded as it is lowered: the call graph and
+    /// path resolution read them here instead of walking the body again
+    /// after parsing, when it is no longer in the cache. A path expression
+    /// of the body holds its index here ([`Expr::Path`]'s `site`).
+    pub sites: Box<[Site]>,
     /// Boxed, and only when there are any: most functions have none, and
     /// an empty record is 300 bytes (30 MB at 1M lines). Read it with
     /// [`FnDef::ann`].
@@ -266,6 +272,20 @@ impl FnDef {
         self.params.len() + usize::from(self.receiver.is_some())
     }
 }
+
+/// Where a path or a method call is written in a function body, and what.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Site {
+    /// A path used as a value: a local, a constant, `map(Row::heavier)`.
+    Path(Segs),
+    /// The path a call calls (`f(x)`, `Row::new()`).
+    CallPath(Segs),
+    /// A method call: the name and the arity, receiver included.
+    Method(Sym, u32),
+}
+
+/// A path expression's index in its function's [`FnDef::sites`].
+pub type SiteId = u32;
 
 #[derive(Debug)]
 pub struct ImplDef {
@@ -355,6 +375,7 @@ pub enum Expr {
     Path {
         segs: Segs,
         span: Span,
+        site: SiteId,
     },
     Field {
         base: Box<Expr>,

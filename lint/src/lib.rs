@@ -29,7 +29,7 @@ use crate::policy::Policy;
 /// Stack size of the analysis threads: syn and the analysis recurse on deeply
 /// nested code; a large (lazily committed) stack turns that into a bounded
 /// cost instead of a crash.
-const STACK_SIZE: usize = 256 << 20;
+pub(crate) const STACK_SIZE: usize = 256 << 20;
 
 /// Run `f` on a thread pool with large stacks (falls back to the global pool).
 fn with_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
@@ -84,16 +84,12 @@ pub fn analyze_with(ws: &discover::Workspace, policy: &Policy, opts: Options) ->
         let parsed = parse::parse_workspace(ws);
         lap("parse");
         let mut cats = cats::CatTable::new(policy);
-        let (ix, bodies) = rayon::join(
-            || index::Index::build(&parsed),
-            || flow::calls::read_bodies(&parsed),
-        );
+        let ix = index::Index::build(&parsed);
         lap("index");
         let (specs, calls) = rayon::join(
             || annotations::Specs::build(&ix, policy, &mut cats, &parsed.files),
-            || flow::calls::syntactic_calls(&ix, &bodies),
+            || flow::calls::syntactic_calls(&ix),
         );
-        drop(bodies);
         lap("annotations");
         let flows = flow::analyze(
             &ix,

@@ -43,6 +43,7 @@ pub fn lower_file(file: &syn::File, lines: usize) -> FileIr {
         problems: Vec::new(),
         datagate_names: Vec::new(),
         too_deep: None,
+        sites: Vec::new(),
     };
     cx.scan_imports(&file.items);
     let items = cx.items(&file.items, &file.attrs);
@@ -68,6 +69,8 @@ struct Lower {
     /// Attribute names imported from `datagate` (`use datagate::sink;`).
     datagate_names: Vec<String>,
     too_deep: Option<Span>,
+    /// The sites of the function body being lowered ([`FnDef::sites`]).
+    sites: Vec<Site>,
 }
 
 pub fn span_of(s: proc_macro2::Span) -> Span {
@@ -496,11 +499,13 @@ impl Lower {
             syn::ReturnType::Default => None,
             syn::ReturnType::Type(_, t) => Some(ty(t)),
         };
-        let body = body.map(|b| {
-            let blk = self.block(b);
+        // Nested functions are lowered after the body, each with its own sites.
+        let outer = std::mem::take(&mut self.sites);
+        let lowered = body.map(|b| self.block(b));
+        let sites = std::mem::replace(&mut self.sites, outer).into_boxed_slice();
+        if let Some(b) = body {
             self.nested_fns(b, nested);
-            blk
-        });
+        }
         FnDef {
             name: ident(&sig.ident),
             span: span_of(sig.ident.span()),
@@ -509,7 +514,8 @@ impl Lower {
             ret,
             is_async: sig.asyncness.is_some(),
             bounds,
-            body,
+            body: lowered,
+            sites,
             ann: (!ann.is_empty()).then(|| Box::new(ann)),
         }
     }
@@ -595,15 +601,15 @@ impl Lower {
                 syn::Lit::Str(_) => Lit::Str,
                 _ => Lit::Other,
             }),
-            E::Path(p) => Expr::Path {
-                segs: path_segs(&p.path),
-                span: between(
+            E::Path(p) => self.path_expr(
+                path_segs(&p.path),
+                between(
                     p.qself
                         .as_ref()
                         .map_or_else(|| spans::path_lo(&p.path), |q| q.lt_token.span),
                     spans::path_hi(&p.path),
                 ),
-            },
+            ),
             E::Field(f) => Expr::Field {
                 base: self.boxed(&f.base),
                 name: member_name(&f.member),
@@ -616,17 +622,28 @@ impl Lower {
                 base: self.boxed(&i.expr),
                 index: self.boxed(&i.index),
             },
-            E::Call(c) => Expr::Call {
-                callee: self.boxed(&c.func),
-                args: self.exprs(&c.args),
-                span: between(spans::expr_lo(&c.func), c.paren_token.span.close()),
-            },
-            E::MethodCall(m) => Expr::Method {
-                recv: self.boxed(&m.receiver),
-                name: ident(&m.method),
-                args: self.exprs(&m.args),
-                span: between(m.method.span(), m.paren_token.span.close()),
-            },
+            E::Call(c) => {
+                let callee = self.boxed(&c.func);
+                if let Expr::Path { site, .. } = *callee {
+                    self.called(site);
+                }
+                Expr::Call {
+                    callee,
+                    args: self.exprs(&c.args),
+                    span: between(spans::expr_lo(&c.func), c.paren_token.span.close()),
+                }
+            }
+            E::MethodCall(m) => {
+                let name = ident(&m.method);
+                let arity = m.args.len() as u32 + 1;
+                self.sites.push(Site::Method(name, arity));
+                Expr::Method {
+                    recv: self.boxed(&m.receiver),
+                    name,
+                    args: self.exprs(&m.args),
+                    span: between(m.method.span(), m.paren_token.span.close()),
+                }
+            }
             E::Macro(m) => self.mac(&m.mac),
             E::Unary(u) => match u.op {
                 syn::UnOp::Not(_) => Expr::Not(self.boxed(&u.expr)),
@@ -791,6 +808,29 @@ impl Lower {
         }
     }
 
+    /// A path expression, recorded as a site of the body.
+    fn path_expr(&mut self, segs: Segs, span: Span) -> Expr {
+        let site = self.sites.len() as SiteId;
+        self.sites.push(Site::Path(segs.clone()));
+        Expr::Path { segs, span, site }
+    }
+
+    /// The path at `site` is called, not only named.
+    fn called(&mut self, site: SiteId) {
+        if let Some(s) = self.sites.get_mut(site as usize) {
+            if let Site::Path(segs) = s {
+                *s = Site::CallPath(std::mem::take(segs));
+            }
+        }
+    }
+
+    /// Inline captures of a format string, as paths: `"{x} {y:?}"` → `x`, `y`.
+    fn format_captures(&mut self, s: &str, span: Span, out: &mut Vec<Expr>) {
+        for name in capture_names(s) {
+            out.push(self.path_expr(smallvec::smallvec![Sym::new(name)], span));
+        }
+    }
+
     /// Macros: arguments that parse as expressions are analysed. Format
     /// strings' inline captures (`{x}`) are arguments too.
     fn mac(&mut self, m: &syn::Macro) -> Expr {
@@ -837,7 +877,7 @@ impl Lower {
                         lit: syn::Lit::Str(s),
                         ..
                     }) => {
-                        out.extend(format_captures(&s.value(), sp(s)));
+                        self.format_captures(&s.value(), sp(s), &mut out);
                         out.push(self.expr(e));
                     }
                     // A named argument `name = value` (format!("{p}", p = x)).
@@ -867,7 +907,7 @@ impl Lower {
                 Ok(syn::Expr::Lit(syn::ExprLit {
                     lit: syn::Lit::Str(s),
                     ..
-                })) => out.extend(format_captures(&s.value(), sp(&s))),
+                })) => this.format_captures(&s.value(), sp(&s), out),
                 Ok(e) if !matches!(e, syn::Expr::Block(_)) => out.push(this.expr(&e)),
                 _ => {
                     // Descend into groups whose contents may hold expressions.
@@ -1071,7 +1111,7 @@ fn trait_bounds<'a>(bounds: impl Iterator<Item = &'a syn::TypeParamBound>) -> Ve
 }
 
 /// Inline captures of a format string: `"{x} {y:?} {0} {}"` → `x`, `y`.
-fn format_captures(s: &str, span: Span) -> Vec<Expr> {
+fn capture_names(s: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut chars = s.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -1091,10 +1131,7 @@ fn format_captures(s: &str, span: Span) -> Vec<Expr> {
             .is_some_and(|c| c.is_alphabetic() || c == '_')
             && name.chars().all(|c| c.is_alphanumeric() || c == '_');
         if ident_like {
-            out.push(Expr::Path {
-                segs: smallvec::smallvec![Sym::new(name)],
-                span,
-            });
+            out.push(name);
         }
     }
     out

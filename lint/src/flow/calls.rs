@@ -24,8 +24,7 @@
 use super::std_model;
 use crate::annotations::Specs;
 use crate::index::{FnId, Index, Owner, Res};
-use crate::ir::{Block, Expr, FnDef, Stmt, Sym};
-use crate::parse::Parsed;
+use crate::ir::{Site, SiteId, Sym};
 use foldhash::{HashMap, HashSet};
 use rayon::prelude::*;
 
@@ -36,10 +35,9 @@ const MAX_GUESS_TARGETS: usize = 16;
 /// What one function's body calls, as written.
 #[derive(Debug, Default)]
 pub struct Calls<'p> {
-    /// Every path of the body this walk resolved, by the address of its
-    /// segments in the IR, sorted: the analysis reads its resolutions here
-    /// instead of resolving them again.
-    paths: Vec<(usize, Res<'p>)>,
+    /// Every path of the body this walk resolved, by site, sorted: the
+    /// analysis reads its resolutions here instead of resolving them again.
+    paths: Vec<(SiteId, Res<'p>)>,
     /// Calls by path and methods by name and arity: the order of the first pass.
     pub guess: Vec<FnId>,
     /// Every workspace function a path in the body resolves to.
@@ -50,35 +48,9 @@ pub struct Calls<'p> {
     external: Vec<Sym>,
 }
 
-/// The paths and method calls written in each function body, by the
-/// address of the function's definition. Read off the IR alone, so it is
-/// read while the index is built (which is mostly serial).
-pub struct Bodies<'p> {
-    by_def: Vec<(usize, Vec<Found<'p>>)>,
-}
-
-pub fn read_bodies(parsed: &Parsed) -> Bodies<'_> {
-    let mut by_def: Vec<(usize, Vec<Found<'_>>)> = parsed
-        .modules
-        .par_iter()
-        .flat_map_iter(|m| {
-            let mut fns = Vec::new();
-            crate::ir::each_fn(&m.ir.items, &mut |f| fns.push(f));
-            fns.into_iter().filter_map(|f| {
-                let body = f.body.as_ref()?;
-                let mut found = Vec::new();
-                walk_block(body, &mut found);
-                Some((f as *const FnDef as usize, found))
-            })
-        })
-        .collect();
-    by_def.par_sort_unstable_by_key(|(k, _)| *k);
-    Bodies { by_def }
-}
-
-/// Read every function body's calls: what [`read_bodies`] found, resolved.
-/// Needs only the index, so it runs while the annotations are read.
-pub fn syntactic_calls<'p>(ix: &Index<'p>, bodies: &Bodies<'p>) -> Vec<Calls<'p>> {
+/// Read every function body's calls: its sites, resolved. Needs only the
+/// index, so it runs while the annotations are read.
+pub fn syntactic_calls<'p>(ix: &Index<'p>) -> Vec<Calls<'p>> {
     // A one-segment path is nearly always a local; resolve it only when
     // some function has that name.
     let fn_names: HashSet<Sym> = ix.fns.iter().map(|f| f.def.name).collect();
@@ -86,26 +58,11 @@ pub fn syntactic_calls<'p>(ix: &Index<'p>, bodies: &Bodies<'p>) -> Vec<Calls<'p>
         .into_par_iter()
         .map(|f| {
             let info = &ix.fns[f];
-            let Some(body) = &info.def.body else {
-                return Calls::default();
-            };
-            let key = info.def as *const FnDef as usize;
-            let read = bodies.by_def.binary_search_by_key(&key, |(k, _)| *k);
-            // Every definition the index holds is one `read_bodies` read;
-            // walk any other rather than miss its calls.
-            let mut walked = Vec::new();
-            let found = match read {
-                Ok(i) => &bodies.by_def[i].1,
-                Err(_) => {
-                    walk_block(body, &mut walked);
-                    &walked
-                }
-            };
             let mut out = Calls::default();
-            for &e in found {
+            for (site, e) in (0..).zip(&info.def.sites) {
                 match e {
-                    Found::Path(segs) | Found::CallPath(segs) => {
-                        let called = matches!(e, Found::CallPath(_));
+                    Site::Path(segs) | Site::CallPath(segs) => {
+                        let called = matches!(e, Site::CallPath(_));
                         if !called && segs.len() == 1 && !fn_names.contains(&segs[0]) {
                             continue;
                         }
@@ -124,12 +81,12 @@ pub fn syntactic_calls<'p>(ix: &Index<'p>, bodies: &Bodies<'p>) -> Vec<Calls<'p>
                         if called {
                             out.guess.extend(targets);
                         }
-                        out.paths.push((segs.as_ptr() as usize, r));
+                        out.paths.push((site, r));
                     }
-                    Found::Method(name, arity) => {
+                    &Site::Method(name, arity) => {
                         out.methods.push(name);
                         if std_model::kind(&name) == std_model::Kind::Union {
-                            if let Some(gs) = ix.methods_by_name.get(&(name, arity)) {
+                            if let Some(gs) = ix.methods_by_name.get(&(name, arity as usize)) {
                                 if gs.len() <= MAX_GUESS_TARGETS {
                                     out.guess.extend(gs.iter().copied());
                                 }
@@ -138,7 +95,7 @@ pub fn syntactic_calls<'p>(ix: &Index<'p>, bodies: &Bodies<'p>) -> Vec<Calls<'p>
                     }
                 }
             }
-            out.paths.sort_unstable_by_key(|(k, _)| *k);
+            // `paths` is in site order already.
             for v in [&mut out.guess, &mut out.fns] {
                 v.sort_unstable();
                 v.dedup();
@@ -171,117 +128,15 @@ impl<'p> Calls<'p> {
         external.shrink_to_fit();
     }
 
-    /// What the path whose segments are `segs` resolved to, if this walk
-    /// resolved it.
-    pub fn resolved(&self, segs: &[Sym]) -> Option<&Res<'p>> {
-        let key = segs.as_ptr() as usize;
+    /// What the path at `site` of this function's body resolved to, if this
+    /// walk resolved it. Only the function's own body is evaluated under
+    /// its entry (a closure never leaves the function that wrote it:
+    /// summaries hold no callables), so a site always means this body's.
+    pub fn resolved(&self, site: SiteId) -> Option<&Res<'p>> {
         self.paths
-            .binary_search_by_key(&key, |(k, _)| *k)
+            .binary_search_by_key(&site, |(k, _)| *k)
             .ok()
             .map(|i| &self.paths[i].1)
-    }
-}
-
-/// A path, a call of a path or a method call found in a body. Calls of
-/// paths are found once, as calls (their callee is not walked again).
-#[derive(Clone, Copy)]
-enum Found<'a> {
-    Path(&'a [Sym]),
-    CallPath(&'a [Sym]),
-    Method(Sym, usize),
-}
-
-fn walk_block<'a>(b: &'a Block, out: &mut Vec<Found<'a>>) {
-    for s in &b.stmts {
-        match s {
-            Stmt::Let(l) => {
-                let crate::ir::Local { init, els, .. } = &**l;
-                if let Some(e) = init {
-                    walk(e, out);
-                }
-                if let Some(b) = els {
-                    walk_block(b, out);
-                }
-            }
-            Stmt::Expr(e) => walk(e, out),
-        }
-    }
-}
-
-fn walk<'a>(e: &'a Expr, out: &mut Vec<Found<'a>>) {
-    match e {
-        Expr::Path { segs, .. } => out.push(Found::Path(segs)),
-        Expr::Call { callee, args, .. } => {
-            match &**callee {
-                Expr::Path { segs, .. } => out.push(Found::CallPath(segs)),
-                other => walk(other, out),
-            }
-            args.iter().for_each(|a| walk(a, out));
-        }
-        Expr::Method {
-            recv, name, args, ..
-        } => {
-            out.push(Found::Method(*name, args.len() + 1));
-            walk(recv, out);
-            args.iter().for_each(|a| walk(a, out));
-        }
-        Expr::Lit(_) | Expr::Continue { .. } => {}
-        Expr::Field { base, .. } | Expr::Not(base) | Expr::Pass(base) | Expr::Await(base) => {
-            walk(base, out)
-        }
-        Expr::Cast { expr, .. } | Expr::Try { expr, .. } | Expr::Let { expr, .. } => {
-            walk(expr, out)
-        }
-        Expr::Index { base, index } => {
-            walk(base, out);
-            walk(index, out);
-        }
-        Expr::Binary { lhs, rhs, .. } | Expr::Assign { lhs, rhs, .. } => {
-            walk(lhs, out);
-            walk(rhs, out);
-        }
-        Expr::If { cond, then, els } => {
-            walk(cond, out);
-            walk_block(then, out);
-            if let Some(e) = els {
-                walk(e, out);
-            }
-        }
-        Expr::Match { scrut, arms } => {
-            walk(scrut, out);
-            for a in arms {
-                if let Some(g) = &a.guard {
-                    walk(g, out);
-                }
-                walk(&a.body, out);
-            }
-        }
-        Expr::Block(b) | Expr::Loop { body: b, .. } => walk_block(b, out),
-        Expr::While { cond, body, .. } => {
-            walk(cond, out);
-            walk_block(body, out);
-        }
-        Expr::For(f) => {
-            walk(&f.iter, out);
-            walk_block(&f.body, out);
-        }
-        Expr::Break { value, .. } | Expr::Return { value, .. } => {
-            if let Some(v) = value {
-                walk(v, out);
-            }
-        }
-        Expr::Closure { body, .. } => walk(body, out),
-        Expr::Struct(s) => {
-            s.fields.iter().for_each(|(_, f)| walk(f, out));
-            if let Some(r) = &s.rest {
-                walk(r, out);
-            }
-        }
-        Expr::Macro { args, .. }
-        | Expr::Tuple(args)
-        | Expr::Array(args)
-        | Expr::Opaque(args)
-        | Expr::Diverge(args) => args.iter().for_each(|a| walk(a, out)),
     }
 }
 
@@ -374,7 +229,105 @@ pub fn demanded(ix: &Index<'_>, specs: &Specs, calls: &[Calls<'_>]) -> Vec<bool>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::{Block, Expr, Stmt};
     use crate::policy::Policy;
+
+    /// The oracle for [`FnDef::sites`](crate::ir::FnDef::sites): the
+    /// sites of a body as a walk of the lowered body finds them. Calls of
+    /// paths are found once, as calls (their callee is not walked again).
+    fn walk_block(b: &Block, out: &mut Vec<Site>) {
+        for s in &b.stmts {
+            match s {
+                Stmt::Let(l) => {
+                    let crate::ir::Local { init, els, .. } = &**l;
+                    if let Some(e) = init {
+                        walk(e, out);
+                    }
+                    if let Some(b) = els {
+                        walk_block(b, out);
+                    }
+                }
+                Stmt::Expr(e) => walk(e, out),
+            }
+        }
+    }
+
+    fn walk(e: &Expr, out: &mut Vec<Site>) {
+        match e {
+            Expr::Path { segs, .. } => out.push(Site::Path(segs.clone())),
+            Expr::Call { callee, args, .. } => {
+                match &**callee {
+                    Expr::Path { segs, .. } => out.push(Site::CallPath(segs.clone())),
+                    other => walk(other, out),
+                }
+                args.iter().for_each(|a| walk(a, out));
+            }
+            Expr::Method {
+                recv, name, args, ..
+            } => {
+                out.push(Site::Method(*name, args.len() as u32 + 1));
+                walk(recv, out);
+                args.iter().for_each(|a| walk(a, out));
+            }
+            Expr::Lit(_) | Expr::Continue { .. } => {}
+            Expr::Field { base, .. } | Expr::Not(base) | Expr::Pass(base) | Expr::Await(base) => {
+                walk(base, out)
+            }
+            Expr::Cast { expr, .. } | Expr::Try { expr, .. } | Expr::Let { expr, .. } => {
+                walk(expr, out)
+            }
+            Expr::Index { base, index } => {
+                walk(base, out);
+                walk(index, out);
+            }
+            Expr::Binary { lhs, rhs, .. } | Expr::Assign { lhs, rhs, .. } => {
+                walk(lhs, out);
+                walk(rhs, out);
+            }
+            Expr::If { cond, then, els } => {
+                walk(cond, out);
+                walk_block(then, out);
+                if let Some(e) = els {
+                    walk(e, out);
+                }
+            }
+            Expr::Match { scrut, arms } => {
+                walk(scrut, out);
+                for a in arms {
+                    if let Some(g) = &a.guard {
+                        walk(g, out);
+                    }
+                    walk(&a.body, out);
+                }
+            }
+            Expr::Block(b) | Expr::Loop { body: b, .. } => walk_block(b, out),
+            Expr::While { cond, body, .. } => {
+                walk(cond, out);
+                walk_block(body, out);
+            }
+            Expr::For(f) => {
+                walk(&f.iter, out);
+                walk_block(&f.body, out);
+            }
+            Expr::Break { value, .. } | Expr::Return { value, .. } => {
+                if let Some(v) = value {
+                    walk(v, out);
+                }
+            }
+            Expr::Closure { body, .. } => walk(body, out),
+            Expr::Struct(s) => {
+                s.fields.iter().for_each(|(_, f)| walk(f, out));
+                if let Some(r) = &s.rest {
+                    walk(r, out);
+                }
+            }
+            Expr::Macro { args, .. }
+            | Expr::Tuple(args)
+            | Expr::Array(args)
+            | Expr::Opaque(args)
+            | Expr::Diverge(args) => args.iter().for_each(|a| walk(a, out)),
+        }
+    }
 
     const SRC: &str = r#"
 #[datagate::sink(to = facebook, purpose = advertising)]
@@ -412,6 +365,56 @@ fn heavier_user(r: Row) -> Row { r.heavier() }
 fn external(x: String) { sdk::track(x) }
 "#;
 
+    /// Lowering records a body's sites as it goes; a walk of the lowered
+    /// body must find the same ones, in every function of every fixture,
+    /// example and source file of this repository that parses.
+    #[test]
+    fn lowering_records_every_site_a_walk_finds() {
+        // Deeply nested fixtures need the stack the tool's threads have.
+        std::thread::Builder::new()
+            .stack_size(crate::STACK_SIZE)
+            .spawn(sites_match_walk)
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
+    fn sites_match_walk() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut checked = 0;
+        for dir in ["lint/src", "tests/fixtures", "examples", "bench/src"] {
+            for entry in walkdir::WalkDir::new(root.join(dir)).sort_by_file_name() {
+                let entry = entry.unwrap();
+                if entry.path().extension().is_none_or(|e| e != "rs") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(entry.path()).unwrap();
+                let Ok(file) = syn::parse_file(&text) else {
+                    continue;
+                };
+                let ir = crate::lower::lower_file(&file, 0);
+                crate::ir::each_fn(&ir.items, &mut |f| {
+                    let mut walked = Vec::new();
+                    if let Some(b) = &f.body {
+                        walk_block(b, &mut walked);
+                    }
+                    let mut recorded = f.sites.to_vec();
+                    walked.sort();
+                    recorded.sort();
+                    assert_eq!(
+                        recorded,
+                        walked,
+                        "{}: fn {}",
+                        entry.path().display(),
+                        f.name
+                    );
+                    checked += recorded.len();
+                });
+            }
+        }
+        assert!(checked > 10_000, "only {checked} sites checked");
+    }
+
     /// Which functions of `SRC` are demanded under a policy.
     fn demanded_names(policy: &Policy) -> Vec<(String, bool)> {
         let tag = format!("demand-{}", policy.sinks.len());
@@ -419,15 +422,7 @@ fn external(x: String) { sdk::track(x) }
         let ix = Index::build(&parsed);
         let mut cats = crate::cats::CatTable::new(policy);
         let specs = Specs::build(&ix, policy, &mut cats, &parsed.files);
-        let calls = syntactic_calls(&ix, &read_bodies(&parsed));
-        // A definition `read_bodies` did not read is walked instead.
-        let walked = syntactic_calls(&ix, &Bodies { by_def: Vec::new() });
-        for (a, b) in calls.iter().zip(&walked) {
-            assert_eq!(
-                (&a.guess, &a.fns, &a.methods, &a.external),
-                (&b.guess, &b.fns, &b.methods, &b.external)
-            );
-        }
+        let calls = syntactic_calls(&ix);
         let need = demanded(&ix, &specs, &calls);
         let mut out: Vec<(String, bool)> = (0..ix.fns.len())
             .map(|f| (ix.fn_path(f), need[f]))

@@ -15,7 +15,7 @@ use super::value::*;
 use crate::annotations::{GrantId, Shape, SinkSpec, Specs};
 use crate::cats::{CatSet, CatTable};
 use crate::index::{AdtId, FnId, FnInfo, Index, Owner, Res, Ty};
-use crate::ir::{Arm, BinOp, Block, Expr, Lit, Pat, Span, Stmt, Sym, TyRef};
+use crate::ir::{Arm, BinOp, Block, Expr, Lit, Pat, SiteId, Span, Stmt, Sym, TyRef};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -333,12 +333,16 @@ impl<'a, 'p> Interp<'a, 'p> {
     }
 
     fn resolve(&self, segs: &[Sym]) -> Res<'p> {
-        match self.cx.calls.get(self.fid).and_then(|c| c.resolved(segs)) {
+        self.cx
+            .ix
+            .resolve_path(self.info.module, segs, self.self_ty.as_ref())
+    }
+
+    /// A path expression: as the call walk resolved it, if it did.
+    fn resolve_site(&self, site: SiteId, segs: &[Sym]) -> Res<'p> {
+        match self.cx.calls.get(self.fid).and_then(|c| c.resolved(site)) {
             Some(r) => r.clone(),
-            None => self
-                .cx
-                .ix
-                .resolve_path(self.info.module, segs, self.self_ty.as_ref()),
+            None => self.resolve(segs),
         }
     }
 
@@ -894,7 +898,7 @@ impl<'a, 'p> Interp<'a, 'p> {
         }
         match e {
             Expr::Lit(_) => Val::default(),
-            Expr::Path { segs, span } => self.path_value(segs, *span, st),
+            Expr::Path { segs, span, site } => self.path_value(segs, *site, *span, st),
             Expr::Field { base, name, span } => {
                 let b = self.eval(base, st);
                 self.project(&b, *name, None, *span)
@@ -1360,13 +1364,13 @@ impl<'a, 'p> Interp<'a, 'p> {
     // -----------------------------------------------------------------------
     // Paths and calls
 
-    fn path_value(&mut self, segs: &[Sym], span: Span, st: &State<'p>) -> Val<'p> {
+    fn path_value(&mut self, segs: &[Sym], site: SiteId, span: Span, st: &State<'p>) -> Val<'p> {
         if segs.len() == 1 {
             if let Some(v) = st.get(&segs[0]) {
                 return v.clone();
             }
         }
-        match self.resolve(segs) {
+        match self.resolve_site(site, segs) {
             Res::Fn(f) => Val {
                 callable: Some(Callable::Fns(Rc::from(vec![f]))),
                 ..Default::default()
@@ -1402,7 +1406,7 @@ impl<'a, 'p> Interp<'a, 'p> {
     ) -> Val<'p> {
         let vals: Vec<Val<'p>> = args.iter().map(|a| self.eval(a, st)).collect();
         let arg_exprs: Vec<Option<&'p Expr>> = args.iter().map(Some).collect();
-        if let Expr::Path { segs, .. } = callee {
+        if let &Expr::Path { ref segs, site, .. } = callee {
             if segs.len() == 1 {
                 if let Some(v) = st.get(&segs[0]).cloned() {
                     return match v.callable {
@@ -1411,7 +1415,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                     };
                 }
             }
-            return match self.resolve(segs) {
+            return match self.resolve_site(site, segs) {
                 Res::Fn(f) => self.call_fns(&[f], vals, &arg_exprs, span, st, false),
                 Res::Fns(fs) => self.call_fns(&fs, vals, &arg_exprs, span, st, false),
                 Res::Variant(a, _) | Res::Adt(a) => self.construct(a, vals),
