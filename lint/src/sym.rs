@@ -44,7 +44,8 @@ thread_local! {
     static RECENT: RefCell<Vec<Recent>> = RefCell::new(vec![Recent::EMPTY; RECENT_SLOTS]);
 }
 
-const RECENT_SLOTS: usize = 4096;
+const RECENT_BITS: u32 = 12;
+const RECENT_SLOTS: usize = 1 << RECENT_BITS;
 /// The longest name [`RECENT`] holds: the key's last byte is the length.
 const RECENT_LEN: usize = 23;
 
@@ -55,14 +56,15 @@ struct Recent {
     sym: Option<Sym>,
 }
 
-/// A name of up to [`RECENT_LEN`] bytes, zero-padded, then its length. The
-/// length is part of the key so that a hit never reads the interned copy
-/// (a cache miss: the copies lie all over the heap) to tell `a` from `a\0`.
-type RecentKey = [u8; RECENT_LEN + 1];
+/// A name of up to [`RECENT_LEN`] bytes, zero-padded, then its length, as
+/// three words: compared and hashed a word at a time. The length is part
+/// of the key so that a hit never reads the interned copy (a cache miss:
+/// the copies lie all over the heap) to tell `a` from `a\0`.
+type RecentKey = [u64; 3];
 
 impl Recent {
     const EMPTY: Recent = Recent {
-        key: [0; RECENT_LEN + 1],
+        key: [0; 3],
         sym: None,
     };
 }
@@ -72,13 +74,19 @@ impl Sym {
         if s.len() > RECENT_LEN || s.is_empty() {
             return Sym::interned(s);
         }
-        let mut key: RecentKey = [0; RECENT_LEN + 1];
-        key[..s.len()].copy_from_slice(s.as_bytes());
-        key[RECENT_LEN] = s.len() as u8;
-        let slot = {
-            use std::hash::BuildHasher;
-            foldhash::fast::FixedState::with_seed(0).hash_one(key) as usize % RECENT_SLOTS
+        let mut bytes = [0u8; RECENT_LEN + 1];
+        bytes[..s.len()].copy_from_slice(s.as_bytes());
+        bytes[RECENT_LEN] = s.len() as u8;
+        let word = |i: usize| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&bytes[i * 8..i * 8 + 8]);
+            u64::from_le_bytes(w)
         };
+        let key: RecentKey = [word(0), word(1), word(2)];
+        // A multiplicative hash of the words: a slot, not a security boundary.
+        let mixed = (key[0] ^ key[1].rotate_left(21) ^ key[2].rotate_left(42))
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let slot = (mixed >> (64 - RECENT_BITS)) as usize;
         RECENT.with(|r| {
             let mut r = r.borrow_mut();
             match r[slot] {
