@@ -63,7 +63,7 @@ pub struct Ctx<'a, 'p> {
     pub ix: &'a Index<'p>,
     pub specs: &'a Specs,
     pub cats: &'a CatTable,
-    pub summaries: &'a [Summary],
+    pub summaries: &'a super::Summaries,
     pub files: &'a [crate::parse::SourceFile],
     /// Each function body's calls, with the resolutions of its paths (each
     /// path belongs to one function, so its module and `Self` are fixed):

@@ -39,6 +39,33 @@ struct Run<'a, 'p> {
     calls: &'a [calls::Calls<'p>],
 }
 
+/// Every function's summary. Only those analysed hold one, boxed: at a
+/// million lines half the functions are never analysed, and a summary
+/// slot for each would be 18 MB of memory touched for nothing.
+#[derive(Debug, Default)]
+pub struct Summaries(Vec<Option<Box<Summary>>>);
+
+/// The summary of a function that does nothing a caller can observe.
+static NOTHING: Summary = Summary::NOTHING;
+
+impl Summaries {
+    fn new(n: usize) -> Summaries {
+        Summaries((0..n).map(|_| None).collect())
+    }
+
+    fn set(&mut self, f: FnId, s: Summary) {
+        self.0[f] = (!s.same(&NOTHING)).then(|| Box::new(s));
+    }
+}
+
+impl std::ops::Index<FnId> for Summaries {
+    type Output = Summary;
+
+    fn index(&self, f: FnId) -> &Summary {
+        self.0[f].as_deref().unwrap_or(&NOTHING)
+    }
+}
+
 /// Analyse a batch of functions in parallel on the current summaries, store
 /// the results, and return the callers of those whose summary changed.
 fn run_batch(
@@ -98,7 +125,7 @@ fn run_batch(
         if !r.summary.same(&flows.summaries[f]) && flows.times[f] <= MAX_TIMES {
             changed.push(f);
         }
-        flows.summaries[f] = r.summary;
+        flows.summaries.set(f, r.summary);
         flows.candidates[f] = r.candidates;
         flows.edges[f] = r.edges;
     }
@@ -184,7 +211,7 @@ fn levels<E: AsRef<[FnId]>>(n: usize, edges: &[E]) -> Vec<usize> {
 /// The result of the whole-program flow analysis.
 #[derive(Debug, Default)]
 pub struct Flows {
-    pub summaries: Vec<Summary>,
+    pub summaries: Summaries,
     /// Per function: the flows into sinks it contains.
     pub candidates: Vec<Vec<Candidate>>,
     /// Per function: the calls it makes.
@@ -207,7 +234,7 @@ pub fn analyze<'p>(
 ) -> Flows {
     let n = ix.fns.len();
     let mut flows = Flows {
-        summaries: vec![Summary::default(); n],
+        summaries: Summaries::new(n),
         candidates: vec![Vec::new(); n],
         edges: vec![Vec::new(); n],
         rounds: 0,
