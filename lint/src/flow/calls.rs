@@ -35,8 +35,9 @@ const MAX_GUESS_TARGETS: usize = 16;
 /// What one function's body calls, as written.
 #[derive(Debug, Default)]
 pub struct Calls<'p> {
-    /// Every path of the body this walk resolved, by site, sorted: the
-    /// analysis reads its resolutions here instead of resolving them again.
+    /// Every path site of the body [`syntactic_calls`] resolved, by site,
+    /// sorted: the analysis reads its resolutions here instead of resolving
+    /// them again.
     paths: Vec<(SiteId, Res<'p>)>,
     /// Calls by path and methods by name and arity: the order of the first pass.
     pub guess: Vec<FnId>,
@@ -128,8 +129,8 @@ impl<'p> Calls<'p> {
         external.shrink_to_fit();
     }
 
-    /// What the path at `site` of this function's body resolved to, if this
-    /// walk resolved it. Only the function's own body is evaluated under
+    /// What the path at `site` of this function's body resolved to, if
+    /// [`syntactic_calls`] resolved it. Only the function's own body is evaluated under
     /// its entry (a closure never leaves the function that wrote it:
     /// summaries hold no callables), so a site always means this body's.
     pub fn resolved(&self, site: SiteId) -> Option<&Res<'p>> {

@@ -338,7 +338,8 @@ impl<'a, 'p> Interp<'a, 'p> {
             .resolve_path(self.info.module, segs, self.self_ty.as_ref())
     }
 
-    /// A path expression: as the call walk resolved it, if it did.
+    /// A path expression: as [`syntactic_calls`](super::calls::syntactic_calls)
+    /// resolved its site, if it did.
     fn resolve_site(&self, site: SiteId, segs: &[Sym]) -> Res<'p> {
         match self.cx.calls.get(self.fid).and_then(|c| c.resolved(site)) {
             Some(r) => r.clone(),
