@@ -234,7 +234,7 @@ fn misplaced_command(args: &[OsString]) -> Option<String> {
     ))
 }
 
-/// Drop argv[1] when it is `datagate`, as cargo passes it when it runs
+/// Drop `argv[1]` when it is `datagate`, as cargo passes it when it runs
 /// `cargo datagate …` as `cargo-datagate datagate …`.
 pub fn cargo_args(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
     let mut args: Vec<OsString> = args.into_iter().collect();
@@ -276,7 +276,7 @@ impl Io<'_> {
     }
 }
 
-/// Run the command line; returns the exit code. `args` includes argv[0].
+/// Run the command line; returns the exit code. `args` includes `argv[0]`.
 pub fn run(
     args: impl IntoIterator<Item = OsString>,
     out: &mut dyn Write,

@@ -1,5 +1,5 @@
 //! `cargo-datagate`: the linter library. The binary in `main.rs` is a thin
-//! command line over [`run`].
+//! command line over [`cli::main`].
 
 pub mod annotations;
 pub mod baseline;
