@@ -16,7 +16,7 @@ use crate::cats::CatTable;
 use crate::findings::{
     Analysis, Basis, Declassification, Finding, Hop, Location, Severity, SharedFlow,
 };
-use crate::flow::interp::Candidate;
+use crate::flow::interp::{Candidate, Edge};
 use crate::flow::value::{Facts, HopRef};
 use crate::flow::Flows;
 use crate::index::{FnId, Index};
@@ -40,7 +40,8 @@ pub type GuardKey = (Arc<str>, Arc<str>, CatId);
 pub struct CallerGuards<'a> {
     n: usize,
     roots: Vec<FnId>,
-    callees: Vec<Vec<(FnId, &'a Facts)>>,
+    /// Per function: the calls it makes, with the consents holding there.
+    callees: &'a [Vec<Edge>],
     memo: HashMap<GuardKey, Vec<bool>>,
 }
 
@@ -48,13 +49,12 @@ impl<'a> CallerGuards<'a> {
     pub fn new(ix: &Index<'_>, flows: &'a Flows) -> Self {
         let n = ix.fns.len();
         let mut has_caller = vec![false; n];
-        let mut callees: Vec<Vec<(FnId, &Facts)>> = vec![Vec::new(); n];
-        for (f, edges) in flows.edges.iter().enumerate() {
+        let callees = &flows.edges[..];
+        for (f, edges) in callees.iter().enumerate() {
             for e in edges {
                 if e.callee != f {
                     has_caller[e.callee] = true;
                 }
-                callees[f].push((e.callee, &e.facts));
             }
         }
         let mut roots: Vec<FnId> = (0..n).filter(|&f| !has_caller[f]).collect();
@@ -65,10 +65,10 @@ impl<'a> CallerGuards<'a> {
             reached[f] = true;
         }
         while let Some(f) = queue.pop_front() {
-            for (g, _) in &callees[f] {
-                if !reached[*g] {
-                    reached[*g] = true;
-                    queue.push_back(*g);
+            for e in &callees[f] {
+                if !reached[e.callee] {
+                    reached[e.callee] = true;
+                    queue.push_back(e.callee);
                 }
             }
         }
@@ -120,10 +120,10 @@ impl<'a> CallerGuards<'a> {
             queue.push_back(r);
         }
         while let Some(c) = queue.pop_front() {
-            for (g, facts) in &self.callees[c] {
-                if !unguarded[*g] && !covers(facts) {
-                    unguarded[*g] = true;
-                    queue.push_back(*g);
+            for e in &self.callees[c] {
+                if !unguarded[e.callee] && !covers(&e.facts) {
+                    unguarded[e.callee] = true;
+                    queue.push_back(e.callee);
                 }
             }
         }
@@ -149,11 +149,9 @@ impl<'a> CallerGuards<'a> {
         cat: CatId,
     ) -> Vec<String> {
         let mut names = BTreeSet::new();
-        for edges in &self.callees {
-            for (g, facts) in edges {
-                if *g == f {
-                    names.extend(covering(specs, facts, recipient, purpose, cat));
-                }
+        for e in self.callees.iter().flatten() {
+            if e.callee == f {
+                names.extend(covering(specs, &e.facts, recipient, purpose, cat));
             }
         }
         names.into_iter().collect()

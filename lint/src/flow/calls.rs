@@ -21,6 +21,7 @@
 //! and its trait's declaration as calling each other. A policy's external
 //! sinks are matched by their last path segment.
 
+use super::graph::Graph;
 use super::std_model;
 use crate::annotations::Specs;
 use crate::index::{FnId, Index, Owner, Res};
@@ -150,7 +151,10 @@ pub fn demanded(ix: &Index<'_>, specs: &Specs, calls: &[Calls<'_>]) -> Vec<bool>
     let mut methods_named: HashMap<Sym, Vec<FnId>> = HashMap::default();
     // Direct edges: resolved paths, and an implementation to its trait's
     // declaration (whose annotation applies to calls of the implementation).
-    let mut succ: Vec<Vec<FnId>> = calls.iter().map(|c| c.fns.clone()).collect();
+    let mut edges: Vec<(FnId, FnId)> = Vec::with_capacity(calls.iter().map(|c| c.fns.len()).sum());
+    for (f, c) in calls.iter().enumerate() {
+        edges.extend(c.fns.iter().map(|&g| (f, g)));
+    }
     for f in 0..n {
         if is_method(f) {
             methods_named.entry(name_of(f)).or_default().push(f);
@@ -160,17 +164,16 @@ pub fn demanded(ix: &Index<'_>, specs: &Specs, calls: &[Calls<'_>]) -> Vec<bool>
         } = ix.fns[f].owner
         {
             if let Some(&d) = ix.traits[t].decls.get(&name_of(f)) {
-                succ[f].push(d);
-                succ[d].push(f);
+                edges.push((f, d));
+                edges.push((d, f));
             }
         }
     }
-    let mut pred: Vec<Vec<FnId>> = vec![Vec::new(); n];
+    let succ = Graph::from_edges(n, &edges);
+    drop(edges);
+    let pred = succ.transpose();
     let mut callers_by_name: HashMap<Sym, Vec<FnId>> = HashMap::default();
     for (f, c) in calls.iter().enumerate() {
-        for &g in &succ[f] {
-            pred[g].push(f);
-        }
         for &m in &c.methods {
             callers_by_name.entry(m).or_default().push(f);
         }
@@ -200,7 +203,7 @@ pub fn demanded(ix: &Index<'_>, specs: &Specs, calls: &[Calls<'_>]) -> Vec<bool>
             .then(|| name_of(g))
             .filter(|m| names_done.insert(*m))
             .and_then(|m| callers_by_name.get(&m));
-        for &f in pred[g].iter().chain(by_name.into_iter().flatten()) {
+        for &f in pred.succ(g).iter().chain(by_name.into_iter().flatten()) {
             if !need[f] {
                 need[f] = true;
                 stack.push(f);
@@ -217,7 +220,7 @@ pub fn demanded(ix: &Index<'_>, specs: &Specs, calls: &[Calls<'_>]) -> Vec<bool>
             .filter(|m| names_done.insert(**m))
             .filter_map(|m| methods_named.get(m))
             .flatten();
-        for &g in succ[f].iter().chain(by_name) {
+        for &g in succ.succ(f).iter().chain(by_name) {
             if !need[g] {
                 need[g] = true;
                 stack.push(g);

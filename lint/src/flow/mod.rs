@@ -9,6 +9,7 @@
 //! limit bounds pathological cases.
 
 pub mod calls;
+pub mod graph;
 pub mod interp;
 pub mod std_model;
 pub mod value;
@@ -72,7 +73,7 @@ fn run_batch(
     run: &Run<'_, '_>,
     batch: &[FnId],
     flows: &mut Flows,
-    callers: &mut [BTreeSet<FnId>],
+    callers: &mut [Vec<FnId>],
 ) -> BTreeSet<FnId> {
     let Run {
         ix,
@@ -116,7 +117,11 @@ fn run_batch(
     let mut changed = Vec::new();
     for (f, r) in results {
         for e in &r.edges {
-            callers[e.callee].insert(f);
+            // Repeats are harmless (the callers are collected into a set)
+            // but a function calls one callee in a row often.
+            if callers[e.callee].last() != Some(&f) {
+                callers[e.callee].push(f);
+            }
         }
         flows.times[f] += 1;
         // Label sets are bounded (paths collapse past a size), which can make
@@ -134,78 +139,6 @@ fn run_batch(
         next.extend(callers[f].iter().copied());
     }
     next
-}
-
-/// The height of each function in the condensation of the call graph:
-/// 0 for functions that call nothing (outside their own recursive
-/// component), else one more than their highest callee's component.
-fn levels<E: AsRef<[FnId]>>(n: usize, edges: &[E]) -> Vec<usize> {
-    // Kosaraju, iteratively: finish order on the graph, then components on
-    // the transpose in reverse finish order (sources of the graph first).
-    let succ = |f: usize| edges[f].as_ref().iter().copied();
-    let mut seen = vec![false; n];
-    let mut order = Vec::with_capacity(n);
-    for root in 0..n {
-        if seen[root] {
-            continue;
-        }
-        seen[root] = true;
-        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
-        while let Some((f, i)) = stack.pop() {
-            match edges[f].as_ref().get(i) {
-                Some(&g) => {
-                    stack.push((f, i + 1));
-                    if !seen[g] {
-                        seen[g] = true;
-                        stack.push((g, 0));
-                    }
-                }
-                None => order.push(f),
-            }
-        }
-    }
-    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for f in 0..n {
-        for g in succ(f) {
-            preds[g].push(f);
-        }
-    }
-    let mut comp = vec![usize::MAX; n];
-    let mut comps: Vec<Vec<usize>> = Vec::new();
-    for &root in order.iter().rev() {
-        if comp[root] != usize::MAX {
-            continue;
-        }
-        let c = comps.len();
-        comp[root] = c;
-        let mut members = vec![root];
-        let mut stack = vec![root];
-        while let Some(f) = stack.pop() {
-            for &g in &preds[f] {
-                if comp[g] == usize::MAX {
-                    comp[g] = c;
-                    members.push(g);
-                    stack.push(g);
-                }
-            }
-        }
-        comps.push(members);
-    }
-    // Components come out sources first: callees are later. Walk backwards.
-    let mut comp_level = vec![0usize; comps.len()];
-    for c in (0..comps.len()).rev() {
-        let mut l = 0;
-        for &f in &comps[c] {
-            for g in succ(f) {
-                let d = comp[g];
-                if d != c {
-                    l = l.max(comp_level[d] + 1);
-                }
-            }
-        }
-        comp_level[c] = l;
-    }
-    (0..n).map(|f| comp_level[comp[f]]).collect()
 }
 
 /// The result of the whole-program flow analysis.
@@ -240,7 +173,7 @@ pub fn analyze<'p>(
         rounds: 0,
         times: vec![0; n],
     };
-    let mut callers: Vec<BTreeSet<FnId>> = vec![BTreeSet::new(); n];
+    let mut callers: Vec<Vec<FnId>> = vec![Vec::new(); n];
     let run = Run {
         ix,
         specs,
@@ -256,7 +189,7 @@ pub fn analyze<'p>(
         || (!every).then(|| calls::demanded(ix, specs, calls)),
         || {
             let guess: Vec<&[FnId]> = calls.iter().map(|c| &c.guess[..]).collect();
-            levels(n, &guess)
+            graph::Graph::from_lists(&guess).levels()
         },
     );
     // Functions to analyse: with a body, and demanded.
@@ -282,12 +215,13 @@ pub fn analyze<'p>(
     let mut passes = 0;
     while !pending.is_empty() && passes < MAX_PASSES && flows.rounds < MAX_ROUNDS * 4 {
         passes += 1;
-        let real: Vec<Vec<FnId>> = flows
+        let real: Vec<(FnId, FnId)> = flows
             .edges
             .iter()
-            .map(|es| es.iter().map(|e| e.callee).collect())
+            .enumerate()
+            .flat_map(|(f, es)| es.iter().map(move |e| (f, e.callee)))
             .collect();
-        let level = levels(n, &real);
+        let level = graph::Graph::from_edges(n, &real).levels();
         let max_level = level.iter().copied().max().unwrap_or(0);
         for l in 0..=max_level {
             let mut rounds_here = 0;
