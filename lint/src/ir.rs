@@ -388,18 +388,21 @@ pub enum Expr {
     },
     Call {
         callee: Box<Expr>,
-        args: Vec<Expr>,
+        args: Box<[Expr]>,
         span: Span,
     },
+    /// `recv.name(args)`.
     Method {
-        recv: Box<Expr>,
         name: Sym,
-        args: Vec<Expr>,
+        /// The receiver, then the arguments: one allocation for both, and
+        /// no box of its own for the receiver, which keeps [`Expr`] at 48
+        /// bytes.
+        recv_args: Box<[Expr]>,
         span: Span,
     },
     Macro {
         name: Sym,
-        args: Vec<Expr>,
+        args: Box<[Expr]>,
         span: Span,
     },
     Not(Box<Expr>),
@@ -424,7 +427,7 @@ pub enum Expr {
     },
     /// `let PAT = EXPR` inside an `if` or `while` condition.
     Let {
-        pat: Pat,
+        pat: Box<Pat>,
         expr: Box<Expr>,
     },
     Match {
@@ -469,7 +472,7 @@ pub enum Expr {
     Array(Vec<Expr>),
     Cast {
         expr: Box<Expr>,
-        ty: TyRef,
+        ty: Box<TyRef>,
     },
     /// Anything else: the value is the union of its parts.
     Opaque(Vec<Expr>),
@@ -521,5 +524,5 @@ pub enum Pat {
 }
 // A million lines hold tens of millions of expressions and statements;
 // their size is most of the IR's memory. Box large new variants.
-const _: () = assert!(std::mem::size_of::<Expr>() <= 64);
-const _: () = assert!(std::mem::size_of::<Stmt>() <= 64);
+const _: () = assert!(std::mem::size_of::<Expr>() <= 48);
+const _: () = assert!(std::mem::size_of::<Stmt>() <= 48);

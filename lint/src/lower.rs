@@ -629,7 +629,7 @@ impl Lower {
                 }
                 Expr::Call {
                     callee,
-                    args: self.exprs(&c.args),
+                    args: self.exprs(&c.args).into_boxed_slice(),
                     span: between(spans::expr_lo(&c.func), c.paren_token.span.close()),
                 }
             }
@@ -638,9 +638,10 @@ impl Lower {
                 let arity = m.args.len() as u32 + 1;
                 self.sites.push(Site::Method(name, arity));
                 Expr::Method {
-                    recv: self.boxed(&m.receiver),
                     name,
-                    args: self.exprs(&m.args),
+                    recv_args: self
+                        .exprs(std::iter::once(&*m.receiver).chain(&m.args))
+                        .into_boxed_slice(),
                     span: between(m.method.span(), m.paren_token.span.close()),
                 }
             }
@@ -708,7 +709,7 @@ impl Lower {
                 els: i.else_branch.as_ref().map(|(_, e)| self.boxed(e)),
             },
             E::Let(l) => Expr::Let {
-                pat: self.pat(&l.pat),
+                pat: Box::new(self.pat(&l.pat)),
                 expr: self.boxed(&l.expr),
             },
             E::Match(m) => Expr::Match {
@@ -798,7 +799,7 @@ impl Lower {
             E::Repeat(r) => Expr::Array(vec![self.expr(&r.expr)]),
             E::Cast(c) => Expr::Cast {
                 expr: self.boxed(&c.expr),
-                ty: ty(&c.ty),
+                ty: Box::new(ty(&c.ty)),
             },
             E::Range(r) => {
                 Expr::Opaque(self.exprs(r.start.iter().chain(r.end.iter()).map(|b| &**b)))
@@ -861,7 +862,7 @@ impl Lower {
             }
             _ => Expr::Macro {
                 name: Sym::from(name),
-                args,
+                args: args.into_boxed_slice(),
                 span,
             },
         }

@@ -267,11 +267,10 @@ mod tests {
                 args.iter().for_each(|a| walk(a, out));
             }
             Expr::Method {
-                recv, name, args, ..
+                name, recv_args, ..
             } => {
-                out.push(Site::Method(*name, args.len() as u32 + 1));
-                walk(recv, out);
-                args.iter().for_each(|a| walk(a, out));
+                out.push(Site::Method(*name, recv_args.len() as u32));
+                recv_args.iter().for_each(|a| walk(a, out));
             }
             Expr::Lit(_) | Expr::Continue { .. } => {}
             Expr::Field { base, .. } | Expr::Not(base) | Expr::Pass(base) | Expr::Await(base) => {
@@ -325,11 +324,10 @@ mod tests {
                     walk(r, out);
                 }
             }
-            Expr::Macro { args, .. }
-            | Expr::Tuple(args)
-            | Expr::Array(args)
-            | Expr::Opaque(args)
-            | Expr::Diverge(args) => args.iter().for_each(|a| walk(a, out)),
+            Expr::Macro { args, .. } => args.iter().for_each(|a| walk(a, out)),
+            Expr::Tuple(args) | Expr::Array(args) | Expr::Opaque(args) | Expr::Diverge(args) => {
+                args.iter().for_each(|a| walk(a, out))
+            }
         }
     }
 

@@ -583,23 +583,24 @@ impl<'a, 'p> Interp<'a, 'p> {
                 Some((v, p))
             }
             Expr::Pass(e) | Expr::Index { base: e, .. } => Self::place(e),
-            Expr::Method { recv, name, .. }
-                if matches!(
-                    name.as_str(),
-                    "as_mut"
-                        | "borrow_mut"
-                        | "lock"
-                        | "write"
-                        | "get_mut"
-                        | "unwrap"
-                        | "expect"
-                        | "entry"
-                        | "or_default"
-                        | "iter_mut"
-                        | "deref_mut"
-                ) =>
+            Expr::Method {
+                recv_args, name, ..
+            } if matches!(
+                name.as_str(),
+                "as_mut"
+                    | "borrow_mut"
+                    | "lock"
+                    | "write"
+                    | "get_mut"
+                    | "unwrap"
+                    | "expect"
+                    | "entry"
+                    | "or_default"
+                    | "iter_mut"
+                    | "deref_mut"
+            ) =>
             {
-                Self::place(recv)
+                Self::place(recv_args.first()?)
             }
             _ => None,
         }
@@ -919,11 +920,13 @@ impl<'a, 'p> Interp<'a, 'p> {
             }
             Expr::Call { callee, args, span } => self.call(callee, args, *span, st),
             Expr::Method {
-                recv,
                 name,
-                args,
+                recv_args,
                 span,
-            } => self.method(recv, *name, args, *span, st),
+            } => match &**recv_args {
+                [recv, args @ ..] => self.method(recv, *name, args, *span, st),
+                [] => Val::default(),
+            },
             Expr::Macro { name, args, span } => {
                 let vals: Vec<Val<'p>> = args.iter().map(|a| self.eval(a, st)).collect();
                 if std_model::pure_macro(name) {
