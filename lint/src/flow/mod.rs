@@ -54,8 +54,9 @@ impl Summaries {
         Summaries((0..n).map(|_| None).collect())
     }
 
-    fn set(&mut self, f: FnId, s: Summary) {
-        self.0[f] = (!s.same(&NOTHING)).then(|| Box::new(s));
+    /// A summary as stored: boxed, unless it says nothing.
+    fn boxed(s: Summary) -> Option<Box<Summary>> {
+        (!s.same(&NOTHING)).then(|| Box::new(s))
     }
 }
 
@@ -65,6 +66,15 @@ impl std::ops::Index<FnId> for Summaries {
     fn index(&self, f: FnId) -> &Summary {
         self.0[f].as_deref().unwrap_or(&NOTHING)
     }
+}
+
+/// One function's [`FnResult`], made ready to store.
+struct Analysed {
+    summary: Option<Box<Summary>>,
+    /// Whether the summary differs from the one the batch started with.
+    differs: bool,
+    candidates: Vec<Candidate>,
+    edges: Vec<Edge>,
 }
 
 /// Analyse a batch of functions in parallel on the current summaries, store
@@ -91,7 +101,7 @@ fn run_batch(
             batch.len()
         );
     }
-    let results: Vec<(FnId, FnResult)> = {
+    let results: Vec<(FnId, Analysed)> = {
         let cx = Ctx {
             ix,
             specs,
@@ -110,6 +120,21 @@ fn run_batch(
                 if let Some(t) = t.filter(|t| t.elapsed().as_millis() > 20) {
                     eprintln!("datagate: {} took {:?}", ix.fn_path(f), t.elapsed());
                 }
+                // Compared and boxed here, in parallel: the summaries are
+                // frozen for the batch, and the merge below runs on one
+                // thread.
+                let FnResult {
+                    summary,
+                    candidates,
+                    edges,
+                } = r;
+                let differs = !summary.same(&cx.summaries[f]);
+                let r = Analysed {
+                    summary: Summaries::boxed(summary),
+                    differs,
+                    candidates,
+                    edges,
+                };
                 (f, r)
             })
             .collect()
@@ -127,10 +152,10 @@ fn run_batch(
         // Label sets are bounded (paths collapse past a size), which can make
         // a summary flip between two shapes; past a few analyses a function's
         // changes stop propagating, which bounds the work.
-        if !r.summary.same(&flows.summaries[f]) && flows.times[f] <= MAX_TIMES {
+        if r.differs && flows.times[f] <= MAX_TIMES {
             changed.push(f);
         }
-        flows.summaries.set(f, r.summary);
+        flows.summaries.0[f] = r.summary;
         flows.candidates[f] = r.candidates;
         flows.edges[f] = r.edges;
     }
