@@ -77,7 +77,18 @@ pub fn analyze_with(ws: &discover::Workspace, policy: &Policy, opts: Options) ->
                         .map(|l| l.trim_start_matches("VmRSS:").trim().to_string())
                 })
                 .unwrap_or_default();
-            eprintln!("datagate: {stage} done at {:?} {rss}", t0.elapsed());
+            // And the CPU time of all threads (user + system, in clock
+            // ticks): against the wall time, how well a stage uses the cores.
+            let cpu = std::fs::read_to_string("/proc/self/stat")
+                .ok()
+                .and_then(|s| {
+                    let after = s.rsplit_once(')')?.1;
+                    let f: Vec<&str> = after.split_whitespace().collect();
+                    let ticks = |i: usize| f.get(i)?.parse::<u64>().ok();
+                    Some(format!("cpu {} ticks", ticks(11)? + ticks(12)?))
+                })
+                .unwrap_or_default();
+            eprintln!("datagate: {stage} done at {:?} {rss} {cpu}", t0.elapsed());
         }
     };
     with_pool(|| {

@@ -445,11 +445,10 @@ fn run_task(sh: &Shared<'_>, task: Task, canon: Option<PathBuf>) -> Vec<Task> {
         }
     };
     let lines = line_count(&text);
-    let deep = sh
+    let scan = sh
         .lower
-        .then(|| nesting::too_deep(&text, MAX_NESTING, MAX_TOTAL_NESTING))
-        .flatten();
-    if let Some((pos, deep)) = deep {
+        .then(|| nesting::scan(&text, MAX_NESTING, MAX_TOTAL_NESTING));
+    if let Some((pos, deep)) = scan.as_ref().and_then(|s| s.deep) {
         let message = match deep {
             nesting::Deep::Brackets => format!("brackets nested deeper than {MAX_NESTING} levels; datagate does not analyse this file"),
             nesting::Deep::Total => format!("code nested deeper than {MAX_TOTAL_NESTING} levels, counting brackets, operators, closures, `->`, `=`, `return`, `break` and generic arguments; datagate does not analyse this file"),
@@ -458,7 +457,12 @@ fn run_task(sh: &Shared<'_>, task: Task, canon: Option<PathBuf>) -> Vec<Task> {
         emit(sh, rel, text, lines, &task, None);
         return Vec::new();
     }
-    let file = match syn::parse_file(&text) {
+    // Doc comments as plain comments: the analysis reads none of them (the
+    // floor parses the text as written).
+    let for_syn = scan.and_then(|s| nesting::without_docs(&text, &s.doc_marks));
+    let parsed = syn::parse_file(for_syn.as_deref().unwrap_or(&text));
+    drop(for_syn);
+    let file = match parsed {
         Ok(f) => f,
         Err(e) => {
             let span = lower::span_of(e.span());

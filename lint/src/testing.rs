@@ -27,3 +27,21 @@ pub fn parse_lib(tag: &str, src: &str) -> Parsed {
     assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
     parsed
 }
+
+/// Every `.rs` file of this repository's sources, fixtures, examples and
+/// benchmark, in a stable order, with its text: inputs for tests that
+/// compare two ways of doing one thing on real code.
+pub fn repository_sources() -> Vec<(std::path::PathBuf, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut out = Vec::new();
+    for dir in ["lint/src", "tests/fixtures", "examples", "bench/src"] {
+        for entry in walkdir::WalkDir::new(root.join(dir)).sort_by_file_name() {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(entry.path()).unwrap();
+                out.push((entry.into_path(), text));
+            }
+        }
+    }
+    out
+}

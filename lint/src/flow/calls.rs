@@ -382,37 +382,23 @@ fn external(x: String) { sdk::track(x) }
     }
 
     fn sites_match_walk() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut checked = 0;
-        for dir in ["lint/src", "tests/fixtures", "examples", "bench/src"] {
-            for entry in walkdir::WalkDir::new(root.join(dir)).sort_by_file_name() {
-                let entry = entry.unwrap();
-                if entry.path().extension().is_none_or(|e| e != "rs") {
-                    continue;
+        for (path, text) in crate::testing::repository_sources() {
+            let Ok(file) = syn::parse_file(&text) else {
+                continue;
+            };
+            let ir = crate::lower::lower_file(&file, 0);
+            crate::ir::each_fn(&ir.items, &mut |f| {
+                let mut walked = Vec::new();
+                if let Some(b) = &f.body {
+                    walk_block(b, &mut walked);
                 }
-                let text = std::fs::read_to_string(entry.path()).unwrap();
-                let Ok(file) = syn::parse_file(&text) else {
-                    continue;
-                };
-                let ir = crate::lower::lower_file(&file, 0);
-                crate::ir::each_fn(&ir.items, &mut |f| {
-                    let mut walked = Vec::new();
-                    if let Some(b) = &f.body {
-                        walk_block(b, &mut walked);
-                    }
-                    let mut recorded = f.sites.to_vec();
-                    walked.sort();
-                    recorded.sort();
-                    assert_eq!(
-                        recorded,
-                        walked,
-                        "{}: fn {}",
-                        entry.path().display(),
-                        f.name
-                    );
-                    checked += recorded.len();
-                });
-            }
+                let mut recorded = f.sites.to_vec();
+                walked.sort();
+                recorded.sort();
+                assert_eq!(recorded, walked, "{}: fn {}", path.display(), f.name);
+                checked += recorded.len();
+            });
         }
         assert!(checked > 10_000, "only {checked} sites checked");
     }

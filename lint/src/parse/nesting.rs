@@ -25,16 +25,33 @@ pub enum Deep {
     Total,
 }
 
+/// What the pass over a file found.
+#[derive(Debug)]
+pub struct Scan {
+    /// The first position where the file nests too deep, and how.
+    pub deep: Option<(Pos, Deep)>,
+    /// Where each doc comment's third character is: the `/` of `///`, the
+    /// `!` of `//!` and `/*!`, the `*` of `/**` ([`without_docs`]).
+    pub doc_marks: Vec<usize>,
+}
+
 /// The first position where `text` nests more than `max_brackets` brackets
 /// deep, or more than `max_total` levels counting constructs without
 /// brackets too.
+#[cfg(test)]
 pub fn too_deep(text: &str, max_brackets: usize, max_total: usize) -> Option<(Pos, Deep)> {
+    scan(text, max_brackets, max_total).deep
+}
+
+/// [`too_deep`], and where the doc comments are, in one pass.
+pub fn scan(text: &str, max_brackets: usize, max_total: usize) -> Scan {
     let mut lexer = Lexer {
         text,
         b: text.as_bytes(),
         i: code_start(text),
         line: 1,
         line_start: 0,
+        doc_marks: Vec::new(),
     };
     let mut nest = Nesting {
         levels: vec![Level::default()],
@@ -47,10 +64,50 @@ pub fn too_deep(text: &str, max_brackets: usize, max_total: usize) -> Option<(Po
     };
     while let Some((start, tok)) = lexer.next() {
         if let Some(deep) = nest.token(tok, max_brackets, max_total) {
-            return Some((lexer.pos(start), deep));
+            return Scan {
+                deep: Some((lexer.pos(start), deep)),
+                doc_marks: lexer.doc_marks,
+            };
         }
     }
-    None
+    Scan {
+        deep: None,
+        doc_marks: lexer.doc_marks,
+    }
+}
+
+/// `text` with its doc comments turned into plain comments (`/// x` into
+/// `//  x`), when it has any: what datagate hands to syn. proc-macro2 makes
+/// each doc comment an attribute with an escaped string literal, which syn
+/// parses and unescapes again, and the analysis reads none of it; at a
+/// million generated lines that was a tenth of the parse. One byte of ASCII
+/// is replaced by another, so every line, column and byte offset stays
+/// where it was. `marks` are [`Scan::doc_marks`] of `text`.
+pub fn without_docs(text: &str, marks: &[usize]) -> Option<String> {
+    if marks.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for &m in marks {
+        // Each mark is an ASCII `/`, `!` or `*`, a character boundary.
+        out.push_str(text.get(from..m)?);
+        out.push(' ');
+        from = m + 1;
+    }
+    out.push_str(text.get(from..)?);
+    Some(out)
+}
+
+/// Whether the comment `b` starts with (`//` or `/*`) is a doc comment, as
+/// proc-macro2 lexes them: `///` but not `////`, `//!`, `/**` but not
+/// `/***` or `/**/`, `/*!`.
+fn is_doc_comment(b: &[u8]) -> bool {
+    match b {
+        [b'/', b'/', b'/', b'/', ..] | [b'/', b'*', b'*', b'*' | b'/', ..] => false,
+        [b'/', b'/', b'/' | b'!', ..] | [b'/', b'*', b'*' | b'!', ..] => true,
+        _ => false,
+    }
 }
 
 /// Where syn starts to parse, as `syn::parse_file` does: after a byte-order
@@ -425,6 +482,8 @@ struct Lexer<'a> {
     i: usize,
     line: u32,
     line_start: usize,
+    /// [`Scan::doc_marks`].
+    doc_marks: Vec<usize>,
 }
 
 impl<'a> Lexer<'a> {
@@ -463,11 +522,15 @@ impl<'a> Lexer<'a> {
                 }
                 b' ' | b'\t' | b'\r' | 0x0b | 0x0c => self.i += 1,
                 b'/' if self.at(1) == b'/' => {
+                    self.doc_mark();
                     while self.i < self.b.len() && self.b[self.i] != b'\n' {
                         self.i += 1;
                     }
                 }
-                b'/' if self.at(1) == b'*' => self.block_comment(),
+                b'/' if self.at(1) == b'*' => {
+                    self.doc_mark();
+                    self.block_comment();
+                }
                 0x80.. => match self.char_at(self.i) {
                     Some(ch) if is_whitespace(ch) => self.i += ch.len_utf8(),
                     _ => break,
@@ -482,6 +545,13 @@ impl<'a> Lexer<'a> {
             self.i += 1;
         }
         Some((start, tok))
+    }
+
+    /// At the start of a comment: note it if it is a doc comment.
+    fn doc_mark(&mut self) {
+        if is_doc_comment(self.b.get(self.i..).unwrap_or(&[])) {
+            self.doc_marks.push(self.i + 2);
+        }
     }
 
     /// Nested, as in Rust; an unclosed comment runs to the end.
@@ -883,5 +953,82 @@ mod tests {
         let (pos, deep) =
             too_deep(&text, 256, 1024).unwrap_or((Pos { line: 0, col: 0 }, Deep::Total));
         assert_eq!((pos.line, pos.col, deep), (2, 10 + 256, Deep::Brackets));
+    }
+
+    /// Which comments are doc comments: as proc-macro2 lexes them, which
+    /// makes a doc comment a `#[doc]` attribute and drops any other.
+    #[test]
+    fn doc_comments_are_those_proc_macro2_keeps() {
+        let forms = [
+            "// x",
+            "/// x",
+            "//// x",
+            "//! x",
+            "///",
+            "//!",
+            "//",
+            "/* x */",
+            "/** x */",
+            "/*** x */",
+            "/**/",
+            "/*! x */",
+            "/***/",
+            "/** /* x */ */",
+            "/*!*/",
+            "/**x*/",
+            "///x",
+        ];
+        for form in forms {
+            let text = format!("{form}\n");
+            let lexed: proc_macro2::TokenStream = text.parse().unwrap();
+            let scanned = scan(&text, 256, 1024).doc_marks;
+            assert_eq!(!scanned.is_empty(), !lexed.is_empty(), "{form}");
+            if let Some(plain) = without_docs(&text, &scanned) {
+                let relexed: proc_macro2::TokenStream = plain.parse().unwrap();
+                assert!(relexed.is_empty(), "{form} -> {plain}");
+                assert_eq!(plain.len(), text.len());
+            }
+        }
+        // Comment markers inside strings, characters and other comments are
+        // not comments.
+        let text =
+            "const A: &str = \"/// x\"; const B: char = '/'; // /// x\n/* //! x */ fn f() {}";
+        assert!(scan(text, 256, 1024).doc_marks.is_empty());
+    }
+
+    /// Without its doc comments, every file of this repository lowers to the
+    /// same IR, spans included: the analysis sees no difference.
+    #[test]
+    fn without_docs_the_ir_is_the_same() {
+        // Deeply nested fixtures need the stack the tool's threads have.
+        std::thread::Builder::new()
+            .stack_size(crate::STACK_SIZE)
+            .spawn(same_ir_without_docs)
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
+    fn same_ir_without_docs() {
+        let mut with_docs = 0;
+        for (path, text) in crate::testing::repository_sources() {
+            let marks = scan(&text, 256, 1024).doc_marks;
+            let Some(plain) = without_docs(&text, &marks) else {
+                continue;
+            };
+            let (Ok(a), Ok(b)) = (syn::parse_file(&text), syn::parse_file(&plain)) else {
+                assert_eq!(
+                    syn::parse_file(&text).is_ok(),
+                    syn::parse_file(&plain).is_ok(),
+                    "{}",
+                    path.display()
+                );
+                continue;
+            };
+            let ir = |f: &syn::File| format!("{:?}", crate::lower::lower_file(f, 0).items);
+            assert_eq!(ir(&a), ir(&b), "{}", path.display());
+            with_docs += 1;
+        }
+        assert!(with_docs > 100, "only {with_docs} files with doc comments");
     }
 }
