@@ -73,7 +73,8 @@ pub struct Ctx<'a, 'p> {
 
 #[derive(Debug, Clone)]
 struct State<'p> {
-    vars: Vec<(Rc<str>, Val<'p>)>,
+    /// By name (a [`Sym`]: compared by address); the last one wins.
+    vars: Vec<(Sym, Val<'p>)>,
     facts: Facts,
     live: bool,
 }
@@ -87,19 +88,19 @@ impl<'p> State<'p> {
         }
     }
 
-    fn get(&self, name: &str) -> Option<&Val<'p>> {
+    fn get(&self, name: Sym) -> Option<&Val<'p>> {
         self.vars
             .iter()
             .rev()
-            .find(|(n, _)| &**n == name)
+            .find(|(n, _)| *n == name)
             .map(|(_, v)| v)
     }
 
-    fn get_mut(&mut self, name: &str) -> Option<&mut Val<'p>> {
+    fn get_mut(&mut self, name: Sym) -> Option<&mut Val<'p>> {
         self.vars
             .iter_mut()
             .rev()
-            .find(|(n, _)| &**n == name)
+            .find(|(n, _)| *n == name)
             .map(|(_, v)| v)
     }
 
@@ -114,7 +115,7 @@ impl<'p> State<'p> {
         let vars = a.vars[..n]
             .iter()
             .zip(&b.vars[..n])
-            .map(|((name, x), (_, y))| (name.clone(), x.join(y)))
+            .map(|((name, x), (_, y))| (*name, x.join(y)))
             .collect();
         State {
             vars,
@@ -168,12 +169,12 @@ struct Interp<'a, 'p> {
     frames: Vec<Vec<Val<'p>>>,
     loops: Vec<LoopCtx<'p>>,
     /// `&mut` parameters: (argument index, variable name).
-    mut_params: Vec<(u8, Rc<str>)>,
+    mut_params: Vec<(u8, Sym)>,
     writes: BTreeMap<u8, Val<'p>>,
     steps: u64,
     closure_depth: u32,
     /// `let r = &mut x;`: writes through `r` reach `x` (flow-insensitive).
-    aliases: Vec<(Rc<str>, Rc<str>)>,
+    aliases: Vec<(Sym, Sym)>,
 }
 
 /// Analyse one function with the current summaries of its callees.
@@ -210,9 +211,10 @@ pub fn analyze_fn(cx: &Ctx<'_, '_>, fid: FnId) -> FnResult {
             ty: it.self_ty.clone().unwrap_or(Ty::Unknown),
             ..Default::default()
         };
-        st.vars.push((Rc::from("self"), v));
+        let this = Sym::new("self");
+        st.vars.push((this, v));
         if kind == crate::ir::SelfKind::RefMut {
-            it.mut_params.push((0, Rc::from("self")));
+            it.mut_params.push((0, this));
         }
         idx = 1;
     }
@@ -225,7 +227,7 @@ pub fn analyze_fn(cx: &Ctx<'_, '_>, fid: FnId) -> FnResult {
         };
         if p.by_mut_ref {
             if let Pat::Bind { name, .. } = &p.pat {
-                it.mut_params.push((idx, Rc::from(name.as_str())));
+                it.mut_params.push((idx, *name));
             }
         }
         it.bind(&p.pat, v, &mut st);
@@ -349,9 +351,9 @@ impl<'a, 'p> Interp<'a, 'p> {
 
     fn ret(&mut self, v: Val<'p>, st: &State<'p>) {
         if self.frames.len() == 1 {
-            for (i, name) in &self.mut_params {
+            for &(i, name) in &self.mut_params {
                 if let Some(pv) = st.get(name) {
-                    let e = self.writes.entry(*i).or_default();
+                    let e = self.writes.entry(i).or_default();
                     *e = e.join(pv);
                 }
             }
@@ -574,12 +576,12 @@ impl<'a, 'p> Interp<'a, 'p> {
     // -----------------------------------------------------------------------
     // Places (for writes)
 
-    fn place(e: &'p Expr) -> Option<(&'p str, Vec<&'p str>)> {
+    fn place(e: &'p Expr) -> Option<(Sym, Vec<Sym>)> {
         match e {
-            Expr::Path { segs, .. } if segs.len() == 1 => Some((segs[0].as_str(), Vec::new())),
+            Expr::Path { segs, .. } if segs.len() == 1 => Some((segs[0], Vec::new())),
             Expr::Field { base, name, .. } => {
                 let (v, mut p) = Self::place(base)?;
-                p.push(name.as_str());
+                p.push(*name);
                 Some((v, p))
             }
             Expr::Pass(e) | Expr::Index { base: e, .. } => Self::place(e),
@@ -608,16 +610,16 @@ impl<'a, 'p> Interp<'a, 'p> {
 
     /// Write `v` into a place; `strong` replaces (a plain assignment to a
     /// local or a field path), otherwise the data is added.
-    fn write(&mut self, st: &mut State<'p>, var: &str, path: &[&'p str], v: Val<'p>, strong: bool) {
-        let targets: Vec<Rc<str>> = self
+    fn write(&mut self, st: &mut State<'p>, var: Sym, path: &[Sym], v: Val<'p>, strong: bool) {
+        let targets: Vec<Sym> = self
             .aliases
             .iter()
-            .filter(|(r, _)| &**r == var)
-            .map(|(_, t)| t.clone())
+            .filter(|(r, _)| *r == var)
+            .map(|(_, t)| *t)
             .collect();
         for t in targets {
-            if &*t != var {
-                self.write_one(st, &t, path, v.clone(), false);
+            if t != var {
+                self.write_one(st, t, path, v.clone(), false);
             }
         }
         self.write_one(st, var, path, v, strong);
@@ -626,8 +628,8 @@ impl<'a, 'p> Interp<'a, 'p> {
     fn write_one(
         &mut self,
         st: &mut State<'p>,
-        var: &str,
-        path: &[&'p str],
+        var: Sym,
+        path: &[Sym],
         v: Val<'p>,
         strong: bool,
     ) {
@@ -640,7 +642,7 @@ impl<'a, 'p> Interp<'a, 'p> {
         }
     }
 
-    fn write_into(&self, cur: &Val<'p>, path: &[&'p str], v: Val<'p>, strong: bool) -> Val<'p> {
+    fn write_into(&self, cur: &Val<'p>, path: &[Sym], v: Val<'p>, strong: bool) -> Val<'p> {
         match path.split_first() {
             None => {
                 if strong {
@@ -655,8 +657,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                     nv
                 }
             }
-            Some((f, rest)) => {
-                let f = Sym::new(f);
+            Some((&f, rest)) => {
                 let old = self.project(cur, f, None, Span::default());
                 let newf = self.write_into(&old, rest, v, strong);
                 let mut m = cur.fields.as_deref().cloned().unwrap_or_default();
@@ -685,8 +686,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                     } = &**local;
                     if let (Pat::Bind { name, .. }, Some(Expr::Pass(inner))) = (pat, init) {
                         if let Some((target, _)) = Self::place(inner) {
-                            self.aliases
-                                .push((Rc::from(name.as_str()), Rc::from(target)));
+                            self.aliases.push((*name, target));
                         }
                     }
                     let mut v = match init {
@@ -736,7 +736,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                 if let Some(s) = sub {
                     self.bind(s, v.clone(), st);
                 }
-                st.vars.push((Rc::from(name.as_str()), v));
+                st.vars.push((*name, v));
             }
             Pat::Tuple(ps) => {
                 for (i, p) in ps.iter().enumerate() {
@@ -1370,7 +1370,7 @@ impl<'a, 'p> Interp<'a, 'p> {
 
     fn path_value(&mut self, segs: &[Sym], site: SiteId, span: Span, st: &State<'p>) -> Val<'p> {
         if segs.len() == 1 {
-            if let Some(v) = st.get(&segs[0]) {
+            if let Some(v) = st.get(segs[0]) {
                 return v.clone();
             }
         }
@@ -1412,7 +1412,7 @@ impl<'a, 'p> Interp<'a, 'p> {
         let arg_exprs: Vec<Option<&'p Expr>> = args.iter().map(Some).collect();
         if let &Expr::Path { ref segs, site, .. } = callee {
             if segs.len() == 1 {
-                if let Some(v) = st.get(&segs[0]).cloned() {
+                if let Some(v) = st.get(segs[0]).cloned() {
                     return match v.callable {
                         Some(c) => self.invoke(&c, vals, st, &Facts::default(), span),
                         None => self.combine(&vals, span, Ty::Unknown),
