@@ -345,7 +345,7 @@ pub fn check(
         .collect();
     for f in &parsed.files {
         if with_findings.contains(f.rel.as_str()) {
-            a.sources.insert(f.rel.clone(), f.text.clone());
+            a.sources.insert(f.rel.clone(), Arc::from(&*f.text));
         }
     }
     a.normalize();

@@ -12,7 +12,7 @@ use datagate_spec::Code;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 mod nesting;
 
@@ -41,7 +41,8 @@ pub struct CrateInfo {
 pub struct SourceFile {
     /// Workspace-relative, `/`-separated.
     pub rel: String,
-    pub text: Arc<str>,
+    /// The bytes as read, not copied: reports copy the few texts they show.
+    pub text: Box<str>,
     /// Counted once, when read.
     pub lines: usize,
 }
@@ -323,12 +324,12 @@ fn report(sh: &Shared<'_>, file: String, span: Span, message: String) {
 fn emit(
     sh: &Shared<'_>,
     rel: String,
-    text: Arc<str>,
+    text: Box<str>,
     lines: usize,
     task: &Task,
     ir: Option<FileIr>,
 ) {
-    let text = if sh.lower { text } else { Arc::from("") };
+    let text = if sh.lower { text } else { Box::from("") };
     sh.out
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -425,8 +426,8 @@ fn run_task(sh: &Shared<'_>, task: Task, canon: Option<PathBuf>) -> Vec<Task> {
             return Vec::new();
         }
     };
-    let text: Arc<str> = match String::from_utf8(bytes) {
-        Ok(t) => Arc::from(t),
+    let text: Box<str> = match String::from_utf8(bytes) {
+        Ok(t) => t.into_boxed_str(),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let prefix = &e.as_bytes()[..at];
