@@ -312,6 +312,29 @@ fn empty_file_and_odd_encodings_are_analysed() {
     assert_parse_error(&d, "src/lib.rs", None);
 }
 
+/// Doc comments are read as plain comments (the analysis needs nothing
+/// from them, and syn parses a file faster without them): one that
+/// documents nothing, which rustc rejects, is no parse error, and a flow
+/// in a file full of doc comments is found on its line.
+#[test]
+fn doc_comments_are_read_as_comments() {
+    let d = Dir::krate(
+        "pub fn f() -> u32 {\n    let x = 1;\n    x\n    /// trailing\n}\n/// dangling\n",
+    );
+    let o = d.run(&["--format", "json"]);
+    assert_eq!(o.code(), 0, "{}", o.all());
+    let documented: String = FLOW
+        .lines()
+        .map(|l| format!("/// {l}\n//! /* {l}\n/** {l} */ {l}\n"))
+        .collect();
+    d.write("src/lib.rs", documented);
+    let o = d.run(&["--format", "json"]);
+    assert_eq!(o.code(), 1, "{}", o.all());
+    let plain = Dir::krate(FLOW).run(&["--format", "json"]);
+    let line = |r: &Run| r.json()["findings"][0]["line"].as_u64().unwrap_or(0);
+    assert_eq!(line(&o), 3 * line(&plain), "{}", o.all());
+}
+
 #[test]
 fn twenty_megabyte_generated_file() {
     // Generated code as it comes in real crates (tables, embedded blobs,

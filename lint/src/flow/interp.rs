@@ -625,14 +625,7 @@ impl<'a, 'p> Interp<'a, 'p> {
         self.write_one(st, var, path, v, strong);
     }
 
-    fn write_one(
-        &mut self,
-        st: &mut State<'p>,
-        var: Sym,
-        path: &[Sym],
-        v: Val<'p>,
-        strong: bool,
-    ) {
+    fn write_one(&mut self, st: &mut State<'p>, var: Sym, path: &[Sym], v: Val<'p>, strong: bool) {
         let Some(cur) = st.get(var).cloned() else {
             return;
         };
