@@ -510,6 +510,12 @@ pub fn render(meta: &Meta, results: &[CorpusResult]) -> String {
     );
     let _ = writeln!(
         s,
+        "- The floor parses each file as written; datagate hands syn the text with its doc \
+         comments as plain comments (same lines and columns), which it never reads: work \
+         it saves over the floor (see `bench/README.md`)."
+    );
+    let _ = writeln!(
+        s,
         "- Reproduce with `cargo run --release -p datagate-bench --bin bench` (see `bench/README.md`)."
     );
     s
