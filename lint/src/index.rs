@@ -371,20 +371,36 @@ impl<'p> Index<'p> {
                 }
             }
         }
-        ix.known_names = ix
-            .modules
-            .iter()
-            .flat_map(|m| {
-                m.names
-                    .keys()
-                    .copied()
-                    .chain(m.uses.iter().filter_map(|u| u.alias))
-            })
-            .chain(ix.adts.iter().flat_map(|a| match a.kind {
-                AdtKind::Enum(e) => e.variants.iter().map(|v| v.name).collect(),
-                AdtKind::Struct(_) => Vec::new(),
-            }))
-            .collect();
+        // Two reads of the finished modules and types, side by side: the
+        // rest of the index is serial, and the other core idles.
+        let (known_names, fields_by_name) = rayon::join(
+            || {
+                ix.modules
+                    .iter()
+                    .flat_map(|m| {
+                        m.names
+                            .keys()
+                            .copied()
+                            .chain(m.uses.iter().filter_map(|u| u.alias))
+                    })
+                    .chain(ix.adts.iter().flat_map(|a| match a.kind {
+                        AdtKind::Enum(e) => e.variants.iter().map(|v| v.name).collect(),
+                        AdtKind::Struct(_) => Vec::new(),
+                    }))
+                    .collect()
+            },
+            || {
+                let mut by_name: HashMap<Sym, Vec<(AdtId, &'p FieldDef)>> = HashMap::default();
+                for (a, adt) in ix.adts.iter().enumerate() {
+                    for f in adt.fields(None) {
+                        by_name.entry(f.name).or_default().push((a, f));
+                    }
+                }
+                by_name
+            },
+        );
+        ix.known_names = known_names;
+        ix.fields_by_name = fields_by_name;
         ix.glob_targets = vec![Vec::new(); ix.modules.len()];
         let globs: Vec<Vec<Res<'p>>> = (0..ix.modules.len())
             .into_par_iter()
@@ -405,11 +421,6 @@ impl<'p> Index<'p> {
         let heads: Vec<ImplHead> = pending.par_iter().map(|p| ix.impl_head(p)).collect();
         for (p, head) in pending.into_iter().zip(heads) {
             ix.add_impl(p, head);
-        }
-        for a in 0..ix.adts.len() {
-            for f in ix.adts[a].fields(None) {
-                ix.fields_by_name.entry(f.name).or_default().push((a, f));
-            }
         }
         ix
     }
