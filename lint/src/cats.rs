@@ -35,10 +35,20 @@ impl CatSet {
     pub fn minus(self, o: CatSet) -> CatSet {
         CatSet(self.0 & !o.0)
     }
+    /// Ascending. One step per member, not per possible id: the analysis
+    /// iterates a field's categories on every read of it, and testing all
+    /// 128 bits was about 3% of the flow stage's instructions (callgrind,
+    /// 100k generated lines).
     pub fn iter(self) -> impl Iterator<Item = CatId> {
-        (0..128u8)
-            .filter(move |i| self.0 & (1u128 << i) != 0)
-            .map(CatId)
+        let mut bits = self.0;
+        std::iter::from_fn(move || {
+            if bits == 0 {
+                return None;
+            }
+            let i = bits.trailing_zeros() as u8;
+            bits &= bits - 1;
+            Some(CatId(i))
+        })
     }
 }
 

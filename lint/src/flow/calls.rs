@@ -87,7 +87,7 @@ pub fn syntactic_calls<'p>(ix: &Index<'p>) -> Vec<Calls<'p>> {
                     }
                     &Site::Method(name, arity) => {
                         out.methods.push(name);
-                        if std_model::kind(&name) == std_model::Kind::Union {
+                        if std_model::kind_of(name) == std_model::Kind::Union {
                             if let Some(gs) = ix.methods_by_name.get(&(name, arity as usize)) {
                                 if gs.len() <= MAX_GUESS_TARGETS {
                                     out.guess.extend(gs.iter().copied());

@@ -257,11 +257,11 @@ pub fn analyze_fn(cx: &Ctx<'_, '_>, fid: FnId) -> FnResult {
                     .retain(|(l, _)| !matches!(l, SumLabel::Param(j, p) if j == i && p.is_empty()));
                 (*i, s)
             })
-            .filter(|(_, s)| !s.key().is_empty())
+            .filter(|(_, s)| s.has_labels())
             .collect(),
     };
-    summary.effects.sort_by_key(Effect::key);
-    summary.effects.dedup_by(|a, b| a.key() == b.key());
+    summary.effects.sort_by(Effect::cmp_key);
+    summary.effects.dedup_by(|a, b| a.same_key(b));
     let mut out = it.out;
     out.summary = summary;
     out.edges
@@ -1851,7 +1851,7 @@ impl<'a, 'p> Interp<'a, 'p> {
             // A receiver of unknown type: every workspace method of that name
             // and arity, except for the standard library's well-known names
             // (`clone`, `iter`, `push`, ...), which follow the std model.
-            Ty::Unknown if std_model::kind(name) == Kind::Union => {
+            Ty::Unknown if std_model::kind_of(sym) == Kind::Union => {
                 let all = self
                     .cx
                     .ix
@@ -1904,7 +1904,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                 return self.call_external(&full, Some((recv, rv)), vals, &exprs, span, st);
             }
         }
-        self.std_method(recv, rv, name, vals, span, st)
+        self.std_method(recv, rv, sym, vals, span, st)
     }
 
     /// A sink on a trait method declaration makes every implementation a sink.
@@ -1940,11 +1940,12 @@ impl<'a, 'p> Interp<'a, 'p> {
         &mut self,
         recv: &'p Expr,
         rv: Val<'p>,
-        name: &str,
+        sym: Sym,
         vals: Vec<Val<'p>>,
         span: Span,
         st: &mut State<'p>,
     ) -> Val<'p> {
+        let name = sym.as_str();
         let elem = {
             let mut e = rv.data();
             e.ty = rv.ty.elem();
@@ -1961,7 +1962,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                 .as_ref()
                 .map(|c| this.invoke(c, vec![first_arg.clone(), elem.clone()], st, extra, span))
         };
-        match std_model::kind(name) {
+        match std_model::kind_of(sym) {
             Kind::Pure => {
                 run(self, st, &rv.guard);
                 Val::default()

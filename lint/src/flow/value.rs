@@ -508,6 +508,32 @@ impl SumVal {
         }
         k
     }
+
+    /// `!self.key().is_empty()`, without building the key.
+    pub fn has_labels(&self) -> bool {
+        !self.taint.is_empty() || self.fields.iter().any(|(_, f)| f.has_labels())
+    }
+
+    /// `self.key() == o.key()`, without cloning the labels (their paths are
+    /// vectors): every summary is compared with the last one after each
+    /// analysis. Most values have no fields, and then the label lists are
+    /// compared in place.
+    pub fn same_key(&self, o: &SumVal) -> bool {
+        if self.fields.is_empty() && o.fields.is_empty() {
+            return self.taint.len() == o.taint.len()
+                && self.taint.iter().zip(&o.taint).all(|(a, b)| a.0 == b.0);
+        }
+        fn refs<'s>(v: &'s SumVal, out: &mut Vec<&'s SumLabel>) {
+            out.extend(v.taint.iter().map(|(l, _)| l));
+            for (_, f) in &v.fields {
+                refs(f, out);
+            }
+        }
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        refs(self, &mut a);
+        refs(o, &mut b);
+        a == b
+    }
 }
 
 /// A sink reached by data from a parameter: instantiated at each call site.
@@ -532,6 +558,27 @@ impl Effect {
             self.sink.name.clone(),
             self.facts.clone(),
         )
+    }
+
+    /// `self.key().cmp(&o.key())`, field by field without building the keys:
+    /// sorting a function's effects by `key()` cloned two vectors and an
+    /// `Arc` per comparison, 5% of the flow stage (callgrind, 100k lines).
+    pub fn cmp_key(&self, o: &Effect) -> std::cmp::Ordering {
+        self.param
+            .0
+            .cmp(&o.param.0)
+            .then_with(|| self.param.1.cmp(&o.param.1))
+            .then_with(|| self.exclude.cmp(&o.exclude))
+            .then_with(|| self.sink.name.cmp(&o.sink.name))
+            .then_with(|| self.facts.cmp(&o.facts))
+    }
+
+    /// `self.key() == o.key()`, without building the keys.
+    pub fn same_key(&self, o: &Effect) -> bool {
+        self.param == o.param
+            && self.exclude == o.exclude
+            && self.sink.name == o.sink.name
+            && self.facts == o.facts
     }
 }
 
@@ -561,19 +608,19 @@ impl Summary {
 
     /// Whether two summaries differ in anything a caller can observe.
     pub fn same(&self, o: &Summary) -> bool {
-        self.ret.key() == o.ret.key()
+        self.ret.same_key(&o.ret)
             && self.ret_cond == o.ret_cond
             && self.effects.len() == o.effects.len()
             && self
                 .effects
                 .iter()
                 .zip(&o.effects)
-                .all(|(a, b)| a.key() == b.key())
+                .all(|(a, b)| a.same_key(b))
             && self.writes.len() == o.writes.len()
             && self
                 .writes
                 .iter()
                 .zip(&o.writes)
-                .all(|(a, b)| a.0 == b.0 && a.1.key() == b.1.key())
+                .all(|(a, b)| a.0 == b.0 && a.1.same_key(&b.1))
     }
 }
