@@ -13,7 +13,7 @@ use datagate_spec::Code;
 // external type and every method call: a fast hash, not SipHash (which was
 // 3% of the flow stage's instructions, callgrind at 100k lines). Nothing
 // iterates them in an order that shows.
-use foldhash::{HashMap, HashMapExt};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -94,6 +94,11 @@ pub struct Specs {
     pub adt_cats: Vec<Vec<(CatId, Origin)>>,
     pub ext_sinks: HashMap<String, Arc<SinkSpec>>,
     pub ext_sources: HashMap<String, CatSet>,
+    /// The last segments of the paths of `ext_sinks` and `ext_sources`
+    /// that have more than one: a method `m` on a value of external type
+    /// `T` can be one only if `m` is here, which spares formatting `T::m`
+    /// for every such call.
+    pub ext_method_names: HashSet<Sym>,
     /// Field names whose meaning is the same in every workspace type that
     /// has them (same categories, same consent coverage): a representative
     /// type and whether it is the only one. Used for fields read on values
@@ -398,6 +403,12 @@ impl Specs {
             }
             specs.ext_sources.insert(s.path.clone(), set);
         }
+        specs.ext_method_names = specs
+            .ext_sinks
+            .keys()
+            .chain(specs.ext_sources.keys())
+            .filter_map(|p| p.rsplit_once("::").map(|(_, m)| Sym::new(m)))
+            .collect();
         specs.adt_cats = deep_cats(ix, &specs);
         specs.field_by_name = field_meanings(ix, &specs);
         specs.problems = cx.problems;

@@ -552,12 +552,13 @@ impl<'a, 'p> Interp<'a, 'p> {
             let origin = HopRef {
                 file: adt.file(ix),
                 span: f.span,
-                note: format!("{}.{}", adt.name, f.name).into(),
+                note: Note::Field(adt.name, f.name),
             };
+            // One trace for every category: traces are immutable, and the
+            // same hops were made for each.
+            let t = Trace::start(origin).push(self.hop(at, Note::Read(field)));
             for c in cats.iter() {
-                let t = Trace::start(origin.clone())
-                    .push(self.hop(at, format!("`.{field}` read here")));
-                out.taint.add(Label::Cat(c), t);
+                out.taint.add(Label::Cat(c), t.clone());
             }
         }
         if let Some(&g) = self.cx.specs.consent_fields.get(&(a, field)) {
@@ -1139,20 +1140,19 @@ impl<'a, 'p> Interp<'a, 'p> {
                     for (name, fv) in m.iter_mut() {
                         if let Some(fd) = self.cx.ix.field(*a, None, name) {
                             let cats = self.cx.specs.field_cats(fd);
+                            if cats.is_empty() {
+                                continue;
+                            }
+                            let adt = &self.cx.ix.adts[*a];
+                            // One trace for every category (they are immutable).
+                            let t = Trace::start(HopRef {
+                                file: adt.file(self.cx.ix),
+                                span: fd.span,
+                                note: Note::Field(adt.name, fd.name),
+                            })
+                            .push(self.hop(*span, Note::WrittenInto(adt.name, fd.name)));
                             for c in cats.iter() {
-                                let adt = &self.cx.ix.adts[*a];
-                                fv.taint.add(
-                                    Label::Cat(c),
-                                    Trace::start(HopRef {
-                                        file: adt.file(self.cx.ix),
-                                        span: fd.span,
-                                        note: format!("{}.{}", adt.name, fd.name).into(),
-                                    })
-                                    .push(self.hop(
-                                        *span,
-                                        format!("written into `{}.{}`", adt.name, fd.name),
-                                    )),
-                                );
+                                fv.taint.add(Label::Cat(c), t.clone());
                             }
                         }
                     }
@@ -1416,7 +1416,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                 Res::Fn(f) => self.call_fns(&[f], vals, &arg_exprs, span, st, false),
                 Res::Fns(fs) => self.call_fns(&fs, vals, &arg_exprs, span, st, false),
                 Res::Variant(a, _) | Res::Adt(a) => self.construct(a, vals),
-                Res::Ext(p) => self.call_external(&p, None, vals, &arg_exprs, span, st),
+                Res::Ext(p) => self.call_external(p, None, vals, &arg_exprs, span, st),
                 _ => self.combine(&vals, span, Ty::Unknown),
             };
         }
@@ -1494,13 +1494,14 @@ impl<'a, 'p> Interp<'a, 'p> {
 
     fn call_external(
         &mut self,
-        path: &str,
+        path_sym: Sym,
         recv: Option<(&'p Expr, Val<'p>)>,
         vals: Vec<Val<'p>>,
         _arg_exprs: &[Option<&'p Expr>],
         span: Span,
         st: &mut State<'p>,
     ) -> Val<'p> {
+        let path = path_sym.as_str();
         let mut all: Vec<Val<'p>> = Vec::new();
         if let Some((_, r)) = &recv {
             all.push(r.clone());
@@ -1508,7 +1509,7 @@ impl<'a, 'p> Interp<'a, 'p> {
         all.extend(vals.iter().cloned());
         if let Some(sink) = self.cx.specs.ext_sinks.get(path).cloned() {
             for v in &all {
-                self.hit(&sink, v, st, span, path);
+                self.hit(&sink, v, st, span, path_sym);
             }
             return Val::default();
         }
@@ -1596,11 +1597,13 @@ impl<'a, 'p> Interp<'a, 'p> {
                 let sink = sink.clone();
                 for (i, v) in vals.iter().enumerate() {
                     if sink.args.as_ref().is_none_or(|a| a.contains(&i)) {
-                        self.hit(&sink, v, st, span, &name);
+                        self.hit(&sink, v, st, span, name);
                     }
                 }
             }
             let summary = &cx.summaries[g];
+            // Written once, shared by this callee's candidates.
+            let mut snippet: Option<Arc<str>> = None;
             for eff in &summary.effects {
                 let Some(arg) = vals.get(usize::from(eff.param.0)) else {
                     continue;
@@ -1625,7 +1628,11 @@ impl<'a, 'p> Interp<'a, 'p> {
                                         purpose: p.clone(),
                                         facts: facts.clone(),
                                         span,
-                                        snippet: Arc::from(format!("{name}(..)").as_str()),
+                                        snippet: snippet
+                                            .get_or_insert_with(|| {
+                                                Arc::from(format!("{name}(..)"))
+                                            })
+                                            .clone(),
                                         trace: t.push(call_hop.clone()).concat(&eff_trace).hops(),
                                     });
                                 }
@@ -1746,13 +1753,15 @@ impl<'a, 'p> Interp<'a, 'p> {
 
     /// Data reaching a sink: a candidate per category (concrete) or an effect
     /// of this function (from a parameter).
-    fn hit(&mut self, sink: &Arc<SinkSpec>, v: &Val<'p>, st: &State<'p>, span: Span, callee: &str) {
+    fn hit(&mut self, sink: &Arc<SinkSpec>, v: &Val<'p>, st: &State<'p>, span: Span, callee: Sym) {
         let w = self.whole(v, span);
         if w.is_empty() {
             return;
         }
         let facts = st.facts.union(&v.guard);
-        let sink_hop = self.hop(span, format!("sent by `{callee}`"));
+        let sink_hop = self.hop(span, Note::SentBy(callee));
+        // Written once, shared by the candidates of this call.
+        let mut snippet: Option<Arc<str>> = None;
         // Categories seen here are reported here; callers only add what this
         // function cannot see.
         let mut exclude = self.implied_set(&v.ty);
@@ -1775,7 +1784,9 @@ impl<'a, 'p> Interp<'a, 'p> {
                                 purpose: p.clone(),
                                 facts: facts.clone(),
                                 span,
-                                snippet: Arc::from(format!("{callee}(..)").as_str()),
+                                snippet: snippet
+                                    .get_or_insert_with(|| Arc::from(format!("{callee}(..)")))
+                                    .clone(),
                                 trace: trace.hops(),
                             });
                         }
@@ -1895,13 +1906,15 @@ impl<'a, 'p> Interp<'a, 'p> {
             exprs.extend(args.iter().map(Some));
             return self.call_fns(&targets, all, &exprs, span, st, true);
         }
-        if let Ty::Ext(p, _) = &rv.ty {
+        // `T::m` can be a policy path only if `m` is some policy path's last segment.
+        if let (Ty::Ext(p, _), true) = (&rv.ty, self.cx.specs.ext_method_names.contains(&sym)) {
             let full = format!("{p}::{name}");
             if self.cx.specs.ext_sinks.contains_key(&full)
                 || self.cx.specs.ext_sources.contains_key(&full)
             {
                 let exprs: Vec<Option<&'p Expr>> = args.iter().map(Some).collect();
-                return self.call_external(&full, Some((recv, rv)), vals, &exprs, span, st);
+                let full = Sym::new(&full);
+                return self.call_external(full, Some((recv, rv)), vals, &exprs, span, st);
             }
         }
         self.std_method(recv, rv, sym, vals, span, st)
