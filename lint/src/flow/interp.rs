@@ -492,7 +492,7 @@ impl<'a, 'p> Interp<'a, 'p> {
         let ix = self.cx.ix;
         match &v.ty {
             Ty::Adt(a, args) => {
-                out.ty = ix.field_ty(*a, variant, &field, args);
+                out.ty = ix.field_ty(*a, variant, field, args);
                 self.field_facts(*a, variant, field, at, &mut out);
             }
             Ty::Tuple(ts) => {
@@ -519,7 +519,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                 if let Some(&(first, unique)) = self.cx.specs.field_by_name.get(&field) {
                     self.field_facts(first, None, field, at, &mut out);
                     if unique {
-                        out.ty = ix.field_ty(first, None, &field, &[]);
+                        out.ty = ix.field_ty(first, None, field, &[]);
                     }
                 }
             }
@@ -538,7 +538,7 @@ impl<'a, 'p> Interp<'a, 'p> {
         out: &mut Val<'p>,
     ) {
         let ix = self.cx.ix;
-        let Some(f) = ix.field(a, variant, &field) else {
+        let Some(f) = ix.field(a, variant, field) else {
             return;
         };
         let adt = &ix.adts[a];
@@ -1138,7 +1138,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                 // Personal fields of the literal's type mark what is written into them.
                 if let Ty::Adt(a, _) = &out.ty {
                     for (name, fv) in m.iter_mut() {
-                        if let Some(fd) = self.cx.ix.field(*a, None, name) {
+                        if let Some(fd) = self.cx.ix.field(*a, None, *name) {
                             let cats = self.cx.specs.field_cats(fd);
                             if cats.is_empty() {
                                 continue;
@@ -1526,7 +1526,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                 results.push(self.invoke(&c, vec![data.clone(); 2], st, &Facts::default(), span));
             }
         }
-        let last = path.rsplit("::").next().unwrap_or(path);
+        let last = crate::index::last_segment(path);
         let mut out = if std_model::is_wrapper(path) && vals.len() == 1 {
             vals[0].clone()
         } else if std_model::kind(last) == Kind::Pure {

@@ -339,17 +339,17 @@ pub fn kind_of(name: Sym) -> Kind {
 /// External functions (by last path segment) that return their single
 /// argument unchanged as far as data and type go.
 pub fn is_wrapper(path: &str) -> bool {
-    let last = path.rsplit("::").next().unwrap_or(path);
+    let (init, last) = crate::index::split_last_segment(path);
     matches!(
         last,
         "Some" | "Ok" | "Err" | "Ready" | "Poll" | "Wrapping" | "Reverse"
-    ) || matches!(
-        path.rsplit("::").take(2).collect::<Vec<_>>().as_slice(),
-        [
-            "new",
-            "Box" | "Rc" | "Arc" | "RefCell" | "Cell" | "Mutex" | "RwLock" | "Cow" | "Pin"
-        ]
-    )
+    ) || (last == "new"
+        && init.map(crate::index::last_segment).is_some_and(|t| {
+            matches!(
+                t,
+                "Box" | "Rc" | "Arc" | "RefCell" | "Cell" | "Mutex" | "RwLock" | "Cow" | "Pin"
+            )
+        }))
 }
 
 /// External associated functions that construct a value of their type
@@ -437,5 +437,6 @@ mod tests {
         }
         assert_eq!(kind_of(Sym::new("frobnicate")), Kind::Union);
         assert!(is_wrapper("Some") && is_wrapper("Box::new") && !is_wrapper("Vec::new"));
+        assert!(is_wrapper("std::sync::Arc::new") && !is_wrapper("new") && !is_wrapper("Box::new::x"));
     }
 }
