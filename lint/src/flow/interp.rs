@@ -896,6 +896,17 @@ impl<'a, 'p> Interp<'a, 'p> {
             Expr::Lit(_) => Val::default(),
             Expr::Path { segs, span, site } => self.path_value(segs, *site, *span, st),
             Expr::Field { base, name, span } => {
+                // A field of a local: projected from the variable's value in
+                // place, not from a copy of it (what evaluating the path
+                // would return), counting the path's evaluation all the same.
+                if let Expr::Path { segs, .. } = &**base {
+                    if let [var] = &segs[..] {
+                        if let Some(v) = st.get(*var) {
+                            self.steps += 1;
+                            return self.project(v, *name, None, *span);
+                        }
+                    }
+                }
                 let b = self.eval(base, st);
                 self.project(&b, *name, None, *span)
             }
@@ -956,8 +967,12 @@ impl<'a, 'p> Interp<'a, 'p> {
                 BinOp::And | BinOp::Or => {
                     let (a, b) = if *op == BinOp::And {
                         let a = self.eval(lhs, st);
-                        let (t, _) = self.branch_val(&a, st.clone());
-                        let mut tt = t;
+                        // The state where `a` holds (only that half of the
+                        // split is needed: no copy for the other).
+                        let mut tt = st.clone();
+                        if let Some(c) = &a.cond {
+                            tt.facts = tt.facts.union(&c.on_true);
+                        }
                         let b = self.eval(rhs, &mut tt);
                         (a, b)
                     } else {
@@ -1024,8 +1039,11 @@ impl<'a, 'p> Interp<'a, 'p> {
                 Val::default()
             }
             Expr::If { cond, then, els } => {
-                let (mut t, mut f) = self.branch(cond, st.clone());
                 let mark = st.vars.len();
+                // `st` is replaced by the join of the branches below: split
+                // it, not a copy of it (a state's copy is a copy of every
+                // variable's value).
+                let (mut t, mut f) = self.branch(cond, std::mem::replace(st, State::dead()));
                 let tv = self.block(then, &mut t);
                 t.vars.truncate(mark.min(t.vars.len()));
                 let fv = match els {
@@ -1210,16 +1228,6 @@ impl<'a, 'p> Interp<'a, 'p> {
         out
     }
 
-    fn branch_val(&mut self, v: &Val<'p>, st: State<'p>) -> (State<'p>, State<'p>) {
-        let mut t = st.clone();
-        let mut f = st;
-        if let Some(c) = &v.cond {
-            t.facts = t.facts.union(&c.on_true);
-            f.facts = f.facts.union(&c.on_false);
-        }
-        (t, f)
-    }
-
     /// `x?`, `x.unwrap()`: for a consent `Result`/`Option`, execution goes on
     /// only when it said yes.
     fn unwrap_value(&mut self, v: Val<'p>, st: &mut State<'p>) -> Val<'p> {
@@ -1261,7 +1269,8 @@ impl<'a, 'p> Interp<'a, 'p> {
         body: &'p Block,
         st: &mut State<'p>,
     ) -> Val<'p> {
-        let entry = st.clone();
+        // `st` is replaced by the state after the loop.
+        let entry = std::mem::replace(st, State::dead());
         let mark = entry.vars.len();
         let mut head = entry.clone();
         let mut exits: Vec<State<'p>> = Vec::new();
@@ -1334,12 +1343,23 @@ impl<'a, 'p> Interp<'a, 'p> {
 
     fn match_expr(&mut self, scrut: &'p Expr, arms: &'p [Arm], st: &mut State<'p>) -> Val<'p> {
         let v = self.eval(scrut, st);
+        if arms.is_empty() {
+            return Val::default();
+        }
         let mark = st.vars.len();
         let mut out_state = State::dead();
         let mut out_val = Val::default();
-        for arm in arms {
-            let mut s = st.clone();
-            self.bind(&arm.pat, v.clone(), &mut s);
+        let mut v = Some(v);
+        for (i, arm) in arms.iter().enumerate() {
+            // `st` becomes the join of the arms: the last arm takes it (and
+            // the scrutinee's value), the others a copy.
+            let last = i + 1 == arms.len();
+            let (mut s, v) = if last {
+                (std::mem::replace(st, State::dead()), v.take().unwrap_or_default())
+            } else {
+                (st.clone(), v.clone().unwrap_or_default())
+            };
+            self.bind(&arm.pat, v, &mut s);
             if let Some(g) = &arm.guard {
                 let (t, _) = self.branch(g, s);
                 s = t;
@@ -1350,9 +1370,6 @@ impl<'a, 'p> Interp<'a, 'p> {
                 out_val = out_val.join(&av);
             }
             out_state = State::join(out_state, s);
-        }
-        if arms.is_empty() {
-            out_state = st.clone();
         }
         *st = out_state;
         out_val
