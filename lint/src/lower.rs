@@ -107,12 +107,56 @@ fn path_segs<C: Default + Extend<Sym>>(p: &syn::Path) -> C {
 }
 
 fn ident(i: &syn::Ident) -> Sym {
+    with_text(i, Sym::new)
+}
+
+/// `f` of an identifier's text.
+fn with_text<R>(i: &syn::Ident, f: impl FnOnce(&str) -> R) -> R {
     use std::fmt::Write as _;
     // Nearly every identifier fits: print it on the stack, not the heap.
     let mut buf = arrayvec::ArrayString::<64>::new();
     match write!(buf, "{i}") {
-        Ok(()) => Sym::new(&buf),
-        Err(_) => Sym::from(i.to_string()),
+        Ok(()) => f(&buf),
+        Err(_) => f(&i.to_string()),
+    }
+}
+
+/// An identifier and the span of its own token (`span_of(i.span())`),
+/// printed once and located with one position lookup instead of two.
+///
+/// proc-macro2 answers each `start()`/`end()` with a thread-local lookup,
+/// a search of its file table and a binary search of the file's lines:
+/// about 190 instructions, a quarter of lowering at 100k lines (callgrind).
+/// An identifier never spans lines and its printed text (`r#` included) is
+/// its token's text, so its end is its start plus its length in chars.
+/// Two kinds of identifier are not their own text, and their end is asked
+/// for as before: one at 1:0 may be `Span::call_site()` (start and end both
+/// 1:0, a token syn made up), and a `doc` may be the one proc-macro2 makes
+/// of a doc comment (`#[doc = ".."]`, each token spanning the comment).
+fn ident_sp(i: &syn::Ident) -> (Sym, Span) {
+    with_text(i, |text| {
+        let s = i.span();
+        let lo = s.start();
+        let hi = if (lo.line == 1 && lo.column == 0) || text == "doc" {
+            pos(s.end())
+        } else {
+            Pos {
+                line: lo.line as u32,
+                col: (lo.column + text.chars().count()) as u32 + 1,
+            }
+        };
+        (Sym::new(text), Span { lo: pos(lo), hi })
+    })
+}
+
+/// Whether some path of a use tree starts with `datagate`.
+fn starts_with_datagate(tree: &syn::UseTree) -> bool {
+    match tree {
+        syn::UseTree::Path(p) => p.ident == "datagate",
+        syn::UseTree::Name(n) => n.ident == "datagate",
+        syn::UseTree::Rename(r) => r.ident == "datagate",
+        syn::UseTree::Glob(_) => false,
+        syn::UseTree::Group(g) => g.items.iter().any(starts_with_datagate),
     }
 }
 
@@ -139,6 +183,12 @@ impl Lower {
     fn scan_imports(&mut self, items: &[syn::Item]) {
         for item in items {
             if let syn::Item::Use(u) = item {
+                // Only a tree that starts with `datagate` has an entry whose
+                // first segment is `datagate`: compare, do not flatten (and
+                // print) every `use` of the file a second time.
+                if !starts_with_datagate(&u.tree) {
+                    continue;
+                }
                 let mut entries = Vec::new();
                 flatten_use(&u.tree, &mut Vec::new(), &mut entries);
                 for e in entries {
@@ -284,18 +334,18 @@ impl Lower {
         fields
             .iter()
             .enumerate()
-            .map(|(i, f)| FieldDef {
-                name: f
-                    .ident
-                    .as_ref()
-                    .map_or_else(|| Sym::from(i.to_string()), ident),
-                ty: ty(&f.ty),
-                span: f
-                    .ident
-                    .as_ref()
-                    .map_or_else(|| sp(&f.ty), |i| span_of(i.span())),
-                personal: self.personal(&f.attrs),
-                consent: self.consent_field(&f.attrs),
+            .map(|(i, f)| {
+                let (name, span) = match &f.ident {
+                    Some(id) => ident_sp(id),
+                    None => (Sym::from(i.to_string()), sp(&f.ty)),
+                };
+                FieldDef {
+                    name,
+                    ty: ty(&f.ty),
+                    span,
+                    personal: self.personal(&f.attrs),
+                    consent: self.consent_field(&f.attrs),
+                }
             })
             .exact()
     }
@@ -330,9 +380,10 @@ impl Lower {
             syn::Item::Struct(s) => {
                 let personal = self.personal(&s.attrs);
                 let fields = self.fields(&s.fields);
+                let (name, span) = ident_sp(&s.ident);
                 out.push(Item::Struct(StructDef {
-                    name: ident(&s.ident),
-                    span: span_of(s.ident.span()),
+                    name,
+                    span,
                     fields,
                     personal,
                     generics: generic_names(&s.generics),
@@ -344,16 +395,20 @@ impl Lower {
                 let variants = e
                     .variants
                     .iter()
-                    .map(|v| VariantDef {
-                        name: ident(&v.ident),
-                        span: span_of(v.ident.span()),
-                        personal: self.personal(&v.attrs),
-                        fields: self.fields(&v.fields),
+                    .map(|v| {
+                        let (name, span) = ident_sp(&v.ident);
+                        VariantDef {
+                            name,
+                            span,
+                            personal: self.personal(&v.attrs),
+                            fields: self.fields(&v.fields),
+                        }
                     })
                     .exact();
+                let (name, span) = ident_sp(&e.ident);
                 out.push(Item::Enum(EnumDef {
-                    name: ident(&e.ident),
-                    span: span_of(e.ident.span()),
+                    name,
+                    span,
                     variants,
                     personal,
                     generics: generic_names(&e.generics),
@@ -362,9 +417,10 @@ impl Lower {
             }
             syn::Item::Union(u) => {
                 let fields = self.fields(&syn::Fields::Named(u.fields.clone()));
+                let (name, span) = ident_sp(&u.ident);
                 out.push(Item::Struct(StructDef {
-                    name: ident(&u.ident),
-                    span: span_of(u.ident.span()),
+                    name,
+                    span,
                     fields,
                     personal: self.personal(&u.attrs),
                     generics: generic_names(&u.generics),
@@ -408,9 +464,10 @@ impl Lower {
                     }
                 }
                 out.extend(nested);
+                let (name, span) = ident_sp(&t.ident);
                 out.push(Item::Trait(TraitDef {
-                    name: ident(&t.ident),
-                    span: span_of(t.ident.span()),
+                    name,
+                    span,
                     items: fns,
                     allow: self.allows(&t.attrs),
                 }));
@@ -506,9 +563,10 @@ impl Lower {
         if let Some(b) = body {
             self.nested_fns(b, nested);
         }
+        let (name, span) = ident_sp(&sig.ident);
         FnDef {
-            name: ident(&sig.ident),
-            span: span_of(sig.ident.span()),
+            name,
+            span,
             receiver,
             params,
             ret,
@@ -601,6 +659,20 @@ impl Lower {
                 syn::Lit::Str(_) => Lit::Str,
                 _ => Lit::Other,
             }),
+            // Most paths are one identifier (`x`, `self`): its token is
+            // the whole span.
+            E::Path(syn::ExprPath {
+                qself: None,
+                path:
+                    syn::Path {
+                        leading_colon: None,
+                        segments,
+                    },
+                ..
+            }) if segments.len() == 1 && segments[0].arguments.is_none() => {
+                let (name, span) = ident_sp(&segments[0].ident);
+                self.path_expr(smallvec::smallvec![name], span)
+            }
             E::Path(p) => self.path_expr(
                 path_segs(&p.path),
                 between(
@@ -610,14 +682,14 @@ impl Lower {
                     spans::path_hi(&p.path),
                 ),
             ),
-            E::Field(f) => Expr::Field {
-                base: self.boxed(&f.base),
-                name: member_name(&f.member),
-                span: span_of(match &f.member {
-                    syn::Member::Named(i) => i.span(),
-                    syn::Member::Unnamed(i) => i.span,
-                }),
-            },
+            E::Field(f) => {
+                let base = self.boxed(&f.base);
+                let (name, span) = match &f.member {
+                    syn::Member::Named(i) => ident_sp(i),
+                    syn::Member::Unnamed(i) => (member_name(&f.member), span_of(i.span)),
+                };
+                Expr::Field { base, name, span }
+            }
             E::Index(i) => Expr::Index {
                 base: self.boxed(&i.expr),
                 index: self.boxed(&i.index),
@@ -839,8 +911,7 @@ impl Lower {
             .path
             .segments
             .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default();
+            .map_or_else(|| Sym::new(""), |s| ident(&s.ident));
         let (lo, hi) = spans::mac(m);
         let span = between(lo, hi);
         let args = self.macro_args(m.tokens.clone());
@@ -861,7 +932,7 @@ impl Lower {
                 }
             }
             _ => Expr::Macro {
-                name: Sym::from(name),
+                name,
                 args: args.into_boxed_slice(),
                 span,
             },
@@ -945,11 +1016,14 @@ impl Lower {
     fn pat(&mut self, p: &syn::Pat) -> Pat {
         use syn::Pat as P;
         match p {
-            P::Ident(i) => Pat::Bind {
-                name: ident(&i.ident),
-                sub: i.subpat.as_ref().map(|(_, s)| Box::new(self.pat(s))),
-                span: span_of(i.ident.span()),
-            },
+            P::Ident(i) => {
+                let (name, span) = ident_sp(&i.ident);
+                Pat::Bind {
+                    name,
+                    sub: i.subpat.as_ref().map(|(_, s)| Box::new(self.pat(s))),
+                    span,
+                }
+            }
             P::Wild(_) => Pat::Wild,
             P::Rest(_) => Pat::Rest,
             P::Lit(l) => Pat::Lit(match &l.lit {
