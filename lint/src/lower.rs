@@ -9,6 +9,7 @@ use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 
+mod simple;
 mod spans;
 
 /// `collect` into a vector no larger than the list. The IR is built from
@@ -914,7 +915,7 @@ impl Lower {
             .map_or_else(|| Sym::new(""), |s| ident(&s.ident));
         let (lo, hi) = spans::mac(m);
         let span = between(lo, hi);
-        let args = self.macro_args(m.tokens.clone());
+        let args = self.macro_args(&m.tokens);
         match name.as_str() {
             "panic" | "unreachable" | "todo" | "unimplemented" => Expr::Diverge(args),
             // `assert!(c)` continues only when `c` holds: like `if !c { panic!() }`.
@@ -939,9 +940,14 @@ impl Lower {
         }
     }
 
-    fn macro_args(&mut self, tokens: TokenStream) -> Vec<Expr> {
+    fn macro_args(&mut self, tokens: &TokenStream) -> Vec<Expr> {
         let parser = Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
-        if let Ok(list) = parser.parse2(tokens.clone()) {
+        // The common shapes without syn ([`simple`]): the same nodes.
+        let list = match simple::args(tokens.clone()) {
+            Some(list) => Ok(list),
+            None => parser.parse2(tokens.clone()),
+        };
+        if let Ok(list) = list {
             let mut out = Vec::with_capacity(list.len());
             for e in &list {
                 match e {
@@ -964,7 +970,7 @@ impl Lower {
         // Not a comma-separated list (`json!({"a": x})`, `vec![x; n]`, DSLs):
         // analyse every segment between separators that parses as an expression.
         let mut out = Vec::new();
-        self.segments(tokens, &mut out);
+        self.segments(tokens.clone(), &mut out);
         out
     }
 
