@@ -111,15 +111,24 @@ impl<'p> State<'p> {
         if !b.live {
             return a;
         }
-        let n = a.vars.len().min(b.vars.len());
-        let vars = a.vars[..n]
-            .iter()
-            .zip(&b.vars[..n])
-            .map(|((name, x), (_, y))| (*name, x.join(y)))
+        let facts = a.facts.intersect(&b.facts);
+        // Moved, not copied, where the join keeps the left value (most
+        // variables are the same on both sides).
+        let vars = a
+            .vars
+            .into_iter()
+            .zip(b.vars)
+            .map(|((name, x), (_, y))| {
+                if x.join_keeps(&y) {
+                    (name, x)
+                } else {
+                    (name, x.join(&y))
+                }
+            })
             .collect();
         State {
             vars,
-            facts: a.facts.intersect(&b.facts),
+            facts,
             live: true,
         }
     }
