@@ -902,7 +902,7 @@ impl<'p> Index<'p> {
             }
         }
         for u in &self.modules[m].uses {
-            if u.alias.as_deref() == Some(name.as_str()) {
+            if u.alias == Some(name) {
                 return self.resolve_path_w(m, &u.path, None, w);
             }
         }

@@ -286,10 +286,36 @@ pub fn analyze_fn(cx: &Ctx<'_, '_>, fid: FnId) -> FnResult {
 }
 
 fn param_taint(i: u8) -> Taint {
+    // The empty field path, shared: an `Rc` of nothing still allocates.
+    // (A plain comment: a doc comment inside a macro in a function body
+    // lowers to a `doc = ".."` piece, which the doc-stripping parse drops.)
+    thread_local! {
+        static WHOLE_PARAM: Rc<[Sym]> = Rc::from(Vec::<Sym>::new());
+    }
     Taint(vec![(
-        Label::Param(i, Rc::from(Vec::<Sym>::new())),
+        Label::Param(i, WHOLE_PARAM.with(Rc::clone)),
         Trace::default(),
     )])
+}
+
+/// `{callee}(..)`, the snippet of a call's candidates (what `format!` gives,
+/// for a fraction of its cost).
+fn snippet_of(callee: &str) -> Arc<str> {
+    let mut s = String::with_capacity(callee.len() + 4);
+    s.push_str(callee);
+    s.push_str("(..)");
+    Arc::from(s)
+}
+
+/// The name of tuple field `i` (`"0"`, `"1"`, ...), interned once for the
+/// small indices tuples have.
+fn index_sym(i: usize) -> Sym {
+    static SMALL: std::sync::OnceLock<Vec<Sym>> = std::sync::OnceLock::new();
+    let small = SMALL.get_or_init(|| (0..16).map(|i| Sym::from(i.to_string())).collect());
+    small
+        .get(i)
+        .copied()
+        .unwrap_or_else(|| Sym::from(i.to_string()))
 }
 
 fn mark_whole(t: &Taint) -> Taint {
@@ -429,16 +455,37 @@ impl<'a, 'p> Interp<'a, 'p> {
         }
     }
 
+    /// The categories [`Interp::implied`] gives a type, without making
+    /// their traces (the same walk).
     fn implied_set(&self, ty: &Ty) -> CatSet {
-        let mut t = Taint::default();
-        self.implied(ty, Span::default(), &mut t, 0);
         let mut s = CatSet::default();
-        for l in t.labels() {
-            if let Label::Cat(c) = l {
-                s.insert(*c);
-            }
-        }
+        self.implied_cats(ty, &mut s, 0);
         s
+    }
+
+    fn implied_cats(&self, ty: &Ty, out: &mut CatSet, depth: u32) {
+        if depth > 6 {
+            return;
+        }
+        match ty {
+            Ty::Adt(a, args) => {
+                for (c, _) in &self.cx.specs.adt_cats[*a] {
+                    out.insert(*c);
+                }
+                args.iter()
+                    .for_each(|x| self.implied_cats(x, out, depth + 1));
+            }
+            Ty::Ext(p, args) => {
+                if let Some(set) = self.cx.specs.ext_sources.get(&**p) {
+                    *out = out.union(*set);
+                }
+                args.iter()
+                    .for_each(|x| self.implied_cats(x, out, depth + 1));
+            }
+            Ty::Tuple(v) => v.iter().for_each(|x| self.implied_cats(x, out, depth + 1)),
+            Ty::Slice(x) | Ty::Iter(x) => self.implied_cats(x, out, depth + 1),
+            Ty::Dyn(_) | Ty::Unknown => {}
+        }
     }
 
     /// A value made of `parts` (`format!`, an unknown call): the union of
@@ -743,7 +790,7 @@ impl<'a, 'p> Interp<'a, 'p> {
             }
             Pat::Tuple(ps) => {
                 for (i, p) in ps.iter().enumerate() {
-                    let fv = self.project(&v, Sym::from(i.to_string()), None, Span::default());
+                    let fv = self.project(&v, index_sym(i), None, Span::default());
                     self.bind(p, fv, st);
                 }
             }
@@ -751,13 +798,13 @@ impl<'a, 'p> Interp<'a, 'p> {
                 Res::Variant(_, var) => {
                     for (i, p) in elems.iter().enumerate() {
                         let fv =
-                            self.project(&v, Sym::from(i.to_string()), Some(&var), Span::default());
+                            self.project(&v, index_sym(i), Some(&var), Span::default());
                         self.bind(p, fv, st);
                     }
                 }
                 Res::Adt(_) => {
                     for (i, p) in elems.iter().enumerate() {
-                        let fv = self.project(&v, Sym::from(i.to_string()), None, Span::default());
+                        let fv = self.project(&v, index_sym(i), None, Span::default());
                         self.bind(p, fv, st);
                     }
                 }
@@ -1192,7 +1239,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                 let ty = Ty::Tuple(vals.iter().map(|v| v.ty.clone()).collect());
                 let mut m = BTreeMap::new();
                 for (i, v) in vals.into_iter().enumerate() {
-                    m.insert(Sym::from(i.to_string()), v);
+                    m.insert(index_sym(i), v);
                 }
                 Val {
                     fields: Some(Rc::new(m)),
@@ -1456,7 +1503,7 @@ impl<'a, 'p> Interp<'a, 'p> {
     fn construct(&self, a: AdtId, vals: Vec<Val<'p>>) -> Val<'p> {
         let mut m = BTreeMap::new();
         for (i, v) in vals.into_iter().enumerate() {
-            m.insert(Sym::from(i.to_string()), v);
+            m.insert(index_sym(i), v);
         }
         Val {
             fields: Some(Rc::new(m)),
@@ -1655,9 +1702,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                                         facts: facts.clone(),
                                         span,
                                         snippet: snippet
-                                            .get_or_insert_with(|| {
-                                                Arc::from(format!("{name}(..)"))
-                                            })
+                                            .get_or_insert_with(|| snippet_of(&name))
                                             .clone(),
                                         trace: t.push(call_hop.clone()).concat(&eff_trace).hops(),
                                     });
@@ -1811,7 +1856,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                                 facts: facts.clone(),
                                 span,
                                 snippet: snippet
-                                    .get_or_insert_with(|| Arc::from(format!("{callee}(..)")))
+                                    .get_or_insert_with(|| snippet_of(&callee))
                                     .clone(),
                                 trace: trace.hops(),
                             });
