@@ -97,6 +97,17 @@ fn between(lo: proc_macro2::Span, hi: proc_macro2::Span) -> Span {
     }
 }
 
+/// Where `e`, lowered as `ir`, starts: from `ir` where it holds that
+/// ([`spans::known_lo`]), else looked up.
+fn lo_of(e: &syn::Expr, ir: &Expr) -> Pos {
+    spans::known_lo(e, ir).unwrap_or_else(|| pos(spans::expr_lo(e).start()))
+}
+
+/// Where `e`, lowered as `ir`, ends ([`spans::known_hi`]).
+fn hi_of(e: &syn::Expr, ir: &Expr) -> Pos {
+    spans::known_hi(e, ir).unwrap_or_else(|| pos(spans::expr_hi(e).end()))
+}
+
 /// A path's segments, in a `Vec` or inline ([`Segs`]).
 fn path_segs<C: Default + Extend<Sym>>(p: &syn::Path) -> C {
     let mut v = C::default();
@@ -141,9 +152,16 @@ fn ident_sp(i: &syn::Ident) -> (Sym, Span) {
         let hi = if (lo.line == 1 && lo.column == 0) || text == "doc" {
             pos(s.end())
         } else {
+            // `chars().count()` of a short string walks it a byte at a
+            // time (100 instructions an identifier); nearly all are ASCII.
+            let chars = if text.is_ascii() {
+                text.len()
+            } else {
+                text.chars().count()
+            };
             Pos {
                 line: lo.line as u32,
-                col: (lo.column + text.chars().count()) as u32 + 1,
+                col: (lo.column + chars) as u32 + 1,
             }
         };
         (Sym::new(text), Span { lo: pos(lo), hi })
@@ -700,10 +718,14 @@ impl Lower {
                 if let Expr::Path { site, .. } = *callee {
                     self.called(site);
                 }
+                let lo = lo_of(&c.func, &callee);
                 Expr::Call {
                     callee,
                     args: self.exprs(&c.args).into_boxed_slice(),
-                    span: between(spans::expr_lo(&c.func), c.paren_token.span.close()),
+                    span: Span {
+                        lo,
+                        hi: pos(c.paren_token.span.close().end()),
+                    },
                 }
             }
             E::MethodCall(m) => {
@@ -730,6 +752,10 @@ impl Lower {
                 use syn::BinOp as B;
                 let lhs = self.boxed(&b.left);
                 let rhs = self.boxed(&b.right);
+                let span = |lhs: &Expr, rhs: &Expr| Span {
+                    lo: lo_of(&b.left, lhs),
+                    hi: hi_of(&b.right, rhs),
+                };
                 match b.op {
                     B::And(_) => Expr::Binary {
                         op: BinOp::And,
@@ -758,10 +784,10 @@ impl Lower {
                     | B::BitOrAssign(_)
                     | B::ShlAssign(_)
                     | B::ShrAssign(_) => Expr::Assign {
+                        span: span(&lhs, &rhs),
                         lhs,
                         rhs,
                         compound: true,
-                        span: between(spans::expr_lo(&b.left), spans::expr_hi(&b.right)),
                     },
                     _ => Expr::Binary {
                         op: BinOp::Combine,
@@ -770,12 +796,19 @@ impl Lower {
                     },
                 }
             }
-            E::Assign(a) => Expr::Assign {
-                lhs: self.boxed(&a.left),
-                rhs: self.boxed(&a.right),
-                compound: false,
-                span: between(spans::expr_lo(&a.left), spans::expr_hi(&a.right)),
-            },
+            E::Assign(a) => {
+                let lhs = self.boxed(&a.left);
+                let rhs = self.boxed(&a.right);
+                Expr::Assign {
+                    span: Span {
+                        lo: lo_of(&a.left, &lhs),
+                        hi: hi_of(&a.right, &rhs),
+                    },
+                    lhs,
+                    rhs,
+                    compound: false,
+                }
+            }
             E::If(i) => Expr::If {
                 cond: self.boxed(&i.cond),
                 then: self.block(&i.then_branch),
@@ -824,19 +857,30 @@ impl Lower {
             E::Continue(c) => Expr::Continue {
                 label: c.label.as_ref().map(|l| ident(&l.ident)),
             },
-            E::Return(r) => Expr::Return {
-                value: r.expr.as_ref().map(|e| self.boxed(e)),
-                span: between(
-                    r.return_token.span,
-                    r.expr
-                        .as_deref()
-                        .map_or(r.return_token.span, spans::expr_hi),
-                ),
-            },
-            E::Try(t) => Expr::Try {
-                expr: self.boxed(&t.expr),
-                span: between(spans::expr_lo(&t.expr), t.question_token.span),
-            },
+            E::Return(r) => {
+                let value = r.expr.as_ref().map(|e| self.boxed(e));
+                let hi = match (&r.expr, &value) {
+                    (Some(e), Some(v)) => hi_of(e, v),
+                    _ => pos(r.return_token.span.end()),
+                };
+                Expr::Return {
+                    value,
+                    span: Span {
+                        lo: pos(r.return_token.span.start()),
+                        hi,
+                    },
+                }
+            }
+            E::Try(t) => {
+                let expr = self.boxed(&t.expr);
+                Expr::Try {
+                    span: Span {
+                        lo: lo_of(&t.expr, &expr),
+                        hi: pos(t.question_token.span.end()),
+                    },
+                    expr,
+                }
+            }
             E::Await(a) => Expr::Await(self.boxed(&a.base)),
             E::Closure(c) => Expr::Closure {
                 params: c
