@@ -45,6 +45,7 @@ pub fn lower_file(file: &syn::File, lines: usize) -> FileIr {
         datagate_names: Vec::new(),
         too_deep: None,
         sites: Vec::new(),
+        site_base: 0,
     };
     cx.scan_imports(&file.items);
     let items = cx.items(&file.items, &file.attrs);
@@ -70,8 +71,12 @@ struct Lower {
     /// Attribute names imported from `datagate` (`use datagate::sink;`).
     datagate_names: Vec<String>,
     too_deep: Option<Span>,
-    /// The sites of the function body being lowered ([`FnDef::sites`]).
+    /// The sites of the function body being lowered ([`FnDef::sites`]),
+    /// from `site_base` on. One vector for the whole file, each function's
+    /// moved out at once: a vector per function grew by doubling, then
+    /// shrank into its box, a reallocation and copy each time (callgrind).
     sites: Vec<Site>,
+    site_base: usize,
 }
 
 pub fn span_of(s: proc_macro2::Span) -> Span {
@@ -87,6 +92,18 @@ fn pos(p: proc_macro2::LineColumn) -> Pos {
 
 fn sp<T: Spanned>(node: &T) -> Span {
     span_of(node.span())
+}
+
+/// `sp(t)` of a type. `Spanned::span` prints the type into a token stream
+/// to find its first and last tokens; a path type's are those of its path.
+/// (A string literal's `Spanned::span` is its token's: `span_of(s.span())`.)
+fn ty_span(t: &syn::Type) -> Span {
+    match t {
+        syn::Type::Path(syn::TypePath { qself: None, path }) if !path.segments.is_empty() => {
+            between(spans::path_lo(path), spans::path_hi(path))
+        }
+        _ => sp(t),
+    }
 }
 
 /// The span from the start of `lo` to the end of `hi`.
@@ -356,7 +373,7 @@ impl Lower {
             .map(|(i, f)| {
                 let (name, span) = match &f.ident {
                     Some(id) => ident_sp(id),
-                    None => (Sym::from(i.to_string()), sp(&f.ty)),
+                    None => (Sym::from(i.to_string()), ty_span(&f.ty)),
                 };
                 FieldDef {
                     name,
@@ -471,7 +488,7 @@ impl Lower {
                     items: fns,
                     generics: generic_names(&i.generics),
                     allow: self.allows(&i.attrs),
-                    span: sp(&i.self_ty),
+                    span: ty_span(&i.self_ty),
                 }));
             }
             syn::Item::Trait(t) => {
@@ -576,9 +593,10 @@ impl Lower {
             syn::ReturnType::Type(_, t) => Some(ty(t)),
         };
         // Nested functions are lowered after the body, each with its own sites.
-        let outer = std::mem::take(&mut self.sites);
+        let outer = std::mem::replace(&mut self.site_base, self.sites.len());
         let lowered = body.map(|b| self.block(b));
-        let sites = std::mem::replace(&mut self.sites, outer).into_boxed_slice();
+        let sites: Box<[Site]> = self.sites.drain(self.site_base..).collect();
+        self.site_base = outer;
         if let Some(b) = body {
             self.nested_fns(b, nested);
         }
@@ -928,14 +946,14 @@ impl Lower {
 
     /// A path expression, recorded as a site of the body.
     fn path_expr(&mut self, segs: Segs, span: Span) -> Expr {
-        let site = self.sites.len() as SiteId;
+        let site = (self.sites.len() - self.site_base) as SiteId;
         self.sites.push(Site::Path(segs.clone()));
         Expr::Path { segs, span, site }
     }
 
     /// The path at `site` is called, not only named.
     fn called(&mut self, site: SiteId) {
-        if let Some(s) = self.sites.get_mut(site as usize) {
+        if let Some(s) = self.sites.get_mut(self.site_base + site as usize) {
             if let Site::Path(segs) = s {
                 *s = Site::CallPath(std::mem::take(segs));
             }
@@ -999,7 +1017,7 @@ impl Lower {
                         lit: syn::Lit::Str(s),
                         ..
                     }) => {
-                        self.format_captures(&s.value(), sp(s), &mut out);
+                        self.format_captures(&s.value(), span_of(s.span()), &mut out);
                         out.push(self.expr(e));
                     }
                     // A named argument `name = value` (format!("{p}", p = x)).
@@ -1029,7 +1047,7 @@ impl Lower {
                 Ok(syn::Expr::Lit(syn::ExprLit {
                     lit: syn::Lit::Str(s),
                     ..
-                })) => this.format_captures(&s.value(), sp(&s), out),
+                })) => this.format_captures(&s.value(), span_of(s.span()), out),
                 Ok(e) if !matches!(e, syn::Expr::Block(_)) => out.push(this.expr(&e)),
                 _ => {
                     // Descend into groups whose contents may hold expressions.
