@@ -1028,7 +1028,12 @@ impl<'p> Index<'p> {
 
     /// The field definition and its position among the fields of every
     /// variant (names compared as symbols, by address).
-    fn field_at(&self, a: AdtId, variant: Option<&str>, name: Sym) -> Option<(usize, &'p FieldDef)> {
+    fn field_at(
+        &self,
+        a: AdtId,
+        variant: Option<&str>,
+        name: Sym,
+    ) -> Option<(usize, &'p FieldDef)> {
         // Hot: no allocation, unlike `Adt::fields`.
         match self.adts[a].kind {
             AdtKind::Struct(s) => s.fields.iter().enumerate().find(|(_, f)| f.name == name),
@@ -1065,7 +1070,9 @@ impl<'p> Index<'p> {
                 .collect()
         });
         match slots.get(i) {
-            Some(slot) => slot.get_or_init(|| self.resolve_field_ty(a, f, args)).clone(),
+            Some(slot) => slot
+                .get_or_init(|| self.resolve_field_ty(a, f, args))
+                .clone(),
             None => self.resolve_field_ty(a, f, args),
         }
     }
@@ -1203,9 +1210,15 @@ pub mod plain {}
 
     #[test]
     fn last_segments_as_rsplit_gives_them() {
-        for s in ["", "a", "a::b", "a::b::c", "::", ":::", "a:::b", "a::::b", "x:", ":x", "a::", "é::ü"] {
+        for s in [
+            "", "a", "a::b", "a::b::c", "::", ":::", "a:::b", "a::::b", "x:", ":x", "a::", "é::ü",
+        ] {
             assert_eq!(last_segment(s), s.rsplit("::").next().unwrap_or(s), "{s:?}");
-            assert_eq!(split_last_segment(s).0, s.rsplit_once("::").map(|(a, _)| a), "{s:?}");
+            assert_eq!(
+                split_last_segment(s).0,
+                s.rsplit_once("::").map(|(a, _)| a),
+                "{s:?}"
+            );
         }
     }
 

@@ -797,8 +797,7 @@ impl<'a, 'p> Interp<'a, 'p> {
             Pat::TupleStruct { path, elems } => match self.resolve(path) {
                 Res::Variant(_, var) => {
                     for (i, p) in elems.iter().enumerate() {
-                        let fv =
-                            self.project(&v, index_sym(i), Some(&var), Span::default());
+                        let fv = self.project(&v, index_sym(i), Some(&var), Span::default());
                         self.bind(p, fv, st);
                     }
                 }
@@ -1411,7 +1410,10 @@ impl<'a, 'p> Interp<'a, 'p> {
             // the scrutinee's value), the others a copy.
             let last = i + 1 == arms.len();
             let (mut s, v) = if last {
-                (std::mem::replace(st, State::dead()), v.take().unwrap_or_default())
+                (
+                    std::mem::replace(st, State::dead()),
+                    v.take().unwrap_or_default(),
+                )
             } else {
                 (st.clone(), v.clone().unwrap_or_default())
             };
@@ -1855,9 +1857,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                                 purpose: p.clone(),
                                 facts: facts.clone(),
                                 span,
-                                snippet: snippet
-                                    .get_or_insert_with(|| snippet_of(&callee))
-                                    .clone(),
+                                snippet: snippet.get_or_insert_with(|| snippet_of(&callee)).clone(),
                                 trace: trace.hops(),
                             });
                         }

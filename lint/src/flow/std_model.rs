@@ -437,6 +437,8 @@ mod tests {
         }
         assert_eq!(kind_of(Sym::new("frobnicate")), Kind::Union);
         assert!(is_wrapper("Some") && is_wrapper("Box::new") && !is_wrapper("Vec::new"));
-        assert!(is_wrapper("std::sync::Arc::new") && !is_wrapper("new") && !is_wrapper("Box::new::x"));
+        assert!(
+            is_wrapper("std::sync::Arc::new") && !is_wrapper("new") && !is_wrapper("Box::new::x")
+        );
     }
 }

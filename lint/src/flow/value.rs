@@ -87,7 +87,8 @@ impl PartialEq for Note {
             (Note::PassedTo(a), Note::PassedTo(b)) | (Note::ReturnedBy(a), Note::ReturnedBy(b)) => {
                 a == b
             }
-            (Note::Field(a, b), Note::Field(c, d)) | (Note::WrittenInto(a, b), Note::WrittenInto(c, d))
+            (Note::Field(a, b), Note::Field(c, d))
+            | (Note::WrittenInto(a, b), Note::WrittenInto(c, d))
                 if a == c && b == d =>
             {
                 true
@@ -280,12 +281,12 @@ impl Taint {
             .filter(|(l, _)| matches!(l, Label::Param(..)))
             .count();
         params <= MAX_PARAM_LABELS
-            && o.0.iter().all(|(l, t)| {
-                match self.0.binary_search_by(|(x, _)| x.cmp(l)) {
+            && o.0
+                .iter()
+                .all(|(l, t)| match self.0.binary_search_by(|(x, _)| x.cmp(l)) {
                     Ok(i) => t.len() >= self.0[i].1.len(),
                     Err(_) => false,
-                }
-            })
+                })
     }
 
     pub fn same_labels(&self, o: &Taint) -> bool {
