@@ -119,11 +119,7 @@ impl<'p> State<'p> {
             .into_iter()
             .zip(b.vars)
             .map(|((name, x), (_, y))| {
-                if x.join_keeps(&y) {
-                    (name, x)
-                } else {
-                    (name, x.join(&y))
-                }
+                (name, x.join_into(&y))
             })
             .collect();
         State {
@@ -158,6 +154,28 @@ fn same_val(a: &Val<'_>, b: &Val<'_>) -> bool {
             }
             _ => false,
         }
+}
+
+/// The expressions of a call's arguments (by position, the receiver first),
+/// where they are known: writes into `&mut` arguments go to their places.
+#[derive(Clone, Copy)]
+enum ArgExprs<'p> {
+    /// A function value called: no expressions.
+    None,
+    Args(&'p [Expr]),
+    /// A method call: the receiver, then the arguments.
+    Method(&'p Expr, &'p [Expr]),
+}
+
+impl<'p> ArgExprs<'p> {
+    fn get(self, i: usize) -> Option<&'p Expr> {
+        match self {
+            ArgExprs::None => None,
+            ArgExprs::Args(args) => args.get(i),
+            ArgExprs::Method(recv, _) if i == 0 => Some(recv),
+            ArgExprs::Method(_, args) => args.get(i - 1),
+        }
+    }
 }
 
 struct LoopCtx<'p> {
@@ -490,7 +508,10 @@ impl<'a, 'p> Interp<'a, 'p> {
 
     /// A value made of `parts` (`format!`, an unknown call): the union of
     /// their whole data.
-    fn combine(&self, parts: &[Val<'p>], at: Span, ty: Ty) -> Val<'p> {
+    fn combine<'v>(&self, parts: impl IntoIterator<Item = &'v Val<'p>>, at: Span, ty: Ty) -> Val<'p>
+    where
+        'p: 'v,
+    {
         let mut out = Val::typed(ty);
         let mut guard: Option<Facts> = None;
         for p in parts {
@@ -623,8 +644,13 @@ impl<'a, 'p> Interp<'a, 'p> {
     }
 
     fn project_path(&self, v: &Val<'p>, path: &[Sym], at: Span) -> Val<'p> {
-        let mut cur = v.clone();
-        for f in path.iter().filter(|f| &***f != WHOLE) {
+        let mut fields = path.iter().filter(|f| &***f != WHOLE);
+        // The first projection reads `v` itself: no copy of it first.
+        let Some(first) = fields.next() else {
+            return v.clone();
+        };
+        let mut cur = self.project(v, *first, None, at);
+        for f in fields {
             cur = self.project(&cur, *f, None, at);
         }
         cur
@@ -1109,7 +1135,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                 let v = match (t.live, f.live) {
                     (true, false) => tv,
                     (false, true) => fv,
-                    _ => tv.join(&fv),
+                    _ => tv.join_into(&fv),
                 };
                 *st = State::join(t, f);
                 v
@@ -1198,7 +1224,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                 let mut out = match rest {
                     Some(r) => {
                         let rv = self.eval(r, st);
-                        rv.data()
+                        rv.into_data()
                     }
                     None => Val::default(),
                 };
@@ -1275,7 +1301,7 @@ impl<'a, 'p> Interp<'a, 'p> {
     fn array_of(vals: &[Val<'p>]) -> Val<'p> {
         let mut out = Val::default();
         for v in vals {
-            out = out.join(&v.data());
+            out = out.join_into(&v.data());
         }
         out.ty = Ty::Slice(Box::new(
             vals.first().map(|v| v.ty.clone()).unwrap_or(Ty::Unknown),
@@ -1425,7 +1451,7 @@ impl<'a, 'p> Interp<'a, 'p> {
             let av = self.eval(&arm.body, &mut s);
             s.vars.truncate(mark.min(s.vars.len()));
             if s.live {
-                out_val = out_val.join(&av);
+                out_val = out_val.join_into(&av);
             }
             out_state = State::join(out_state, s);
         }
@@ -1477,7 +1503,7 @@ impl<'a, 'p> Interp<'a, 'p> {
         st: &mut State<'p>,
     ) -> Val<'p> {
         let vals: Vec<Val<'p>> = args.iter().map(|a| self.eval(a, st)).collect();
-        let arg_exprs: Vec<Option<&'p Expr>> = args.iter().map(Some).collect();
+        let arg_exprs = ArgExprs::Args(args);
         if let &Expr::Path { ref segs, site, .. } = callee {
             if segs.len() == 1 {
                 if let Some(v) = st.get(segs[0]).cloned() {
@@ -1488,10 +1514,10 @@ impl<'a, 'p> Interp<'a, 'p> {
                 }
             }
             return match self.resolve_site(site, segs) {
-                Res::Fn(f) => self.call_fns(&[f], vals, &arg_exprs, span, st, false),
-                Res::Fns(fs) => self.call_fns(&fs, vals, &arg_exprs, span, st, false),
+                Res::Fn(f) => self.call_fns(&[f], vals, arg_exprs, span, st, false),
+                Res::Fns(fs) => self.call_fns(&fs, vals, arg_exprs, span, st, false),
                 Res::Variant(a, _) | Res::Adt(a) => self.construct(a, vals),
-                Res::Ext(p) => self.call_external(p, None, vals, &arg_exprs, span, st),
+                Res::Ext(p) => self.call_external(p, None, vals, span, st),
                 _ => self.combine(&vals, span, Ty::Unknown),
             };
         }
@@ -1559,8 +1585,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                 let fs = fs.clone();
                 let saved = st.facts.clone();
                 st.facts = st.facts.union(extra);
-                let nargs = args.len();
-                let v = self.call_fns(&fs, args, &vec![None; nargs], span, st, false);
+                let v = self.call_fns(&fs, args, ArgExprs::None, span, st, false);
                 st.facts = saved;
                 v
             }
@@ -1570,20 +1595,16 @@ impl<'a, 'p> Interp<'a, 'p> {
     fn call_external(
         &mut self,
         path_sym: Sym,
-        recv: Option<(&'p Expr, Val<'p>)>,
+        recv: Option<Val<'p>>,
         vals: Vec<Val<'p>>,
-        _arg_exprs: &[Option<&'p Expr>],
         span: Span,
         st: &mut State<'p>,
     ) -> Val<'p> {
         let path = path_sym.as_str();
-        let mut all: Vec<Val<'p>> = Vec::new();
-        if let Some((_, r)) = &recv {
-            all.push(r.clone());
-        }
-        all.extend(vals.iter().cloned());
+        // The receiver and the arguments, read in place.
+        let all: Vec<&Val<'p>> = recv.iter().chain(&vals).collect();
         if let Some(sink) = self.cx.specs.ext_sinks.get(path).cloned() {
-            for v in &all {
+            for v in all {
                 self.hit(&sink, v, st, span, path_sym);
             }
             return Val::default();
@@ -1594,9 +1615,9 @@ impl<'a, 'p> Interp<'a, 'p> {
         }
         // Closures handed to external code may run: analyse them here, with
         // the other arguments as their inputs.
-        let data = self.combine(&all, span, Ty::Unknown);
+        let data = self.combine(all.iter().copied(), span, Ty::Unknown);
         let mut results = Vec::new();
-        for v in &all {
+        for v in all {
             if let Some(c) = v.callable.clone() {
                 results.push(self.invoke(&c, vec![data.clone(); 2], st, &Facts::default(), span));
             }
@@ -1608,8 +1629,8 @@ impl<'a, 'p> Interp<'a, 'p> {
             Val::default()
         } else {
             let mut d = data;
-            for r in &results {
-                d = d.join(&r.data());
+            for r in results {
+                d = d.join_into(&r.into_data());
             }
             d
         };
@@ -1638,7 +1659,7 @@ impl<'a, 'p> Interp<'a, 'p> {
         &mut self,
         fs: &[FnId],
         vals: Vec<Val<'p>>,
-        arg_exprs: &[Option<&'p Expr>],
+        arg_exprs: ArgExprs<'p>,
         span: Span,
         st: &mut State<'p>,
         _method: bool,
@@ -1726,7 +1747,7 @@ impl<'a, 'p> Interp<'a, 'p> {
             // Writes into `&mut` arguments.
             for (j, sv) in &summary.writes {
                 let v = self.instantiate(sv, &vals, span, name);
-                if let Some(Some(e)) = arg_exprs.get(usize::from(*j)) {
+                if let Some(e) = arg_exprs.get(usize::from(*j)) {
                     if let Some((var, path)) = Self::place(e) {
                         self.write(st, var, &path, v, false);
                     }
@@ -1768,7 +1789,7 @@ impl<'a, 'p> Interp<'a, 'p> {
             }
             out = Some(match out {
                 None => ret,
-                Some(o) => o.join(&ret),
+                Some(o) => o.join_into(&ret),
             });
         }
         out.unwrap_or_default()
@@ -1781,7 +1802,7 @@ impl<'a, 'p> Interp<'a, 'p> {
         if sv.fields.is_empty() && sv.taint.len() == 1 {
             if let SumLabel::Param(i, path) = &sv.taint[0].0 {
                 if let Some(a) = args.get(usize::from(*i)) {
-                    let mut v = self.project_path(a, path, span).data();
+                    let mut v = self.project_path(a, path, span).into_data();
                     v.taint = v.taint.hop(&ret_hop);
                     v.guard = v.guard.union(&sv.guard);
                     return v;
@@ -1914,7 +1935,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                     for a in &argv {
                         match &a.callable {
                             Some(cl) => {
-                                out = out.join(&self.invoke(cl, Vec::new(), st, &c.on_true, span))
+                                out = out.join_into(&self.invoke(cl, Vec::new(), st, &c.on_true, span))
                             }
                             None => out = out.join(a),
                         }
@@ -1973,9 +1994,7 @@ impl<'a, 'p> Interp<'a, 'p> {
             let mut all = Vec::with_capacity(vals.len() + 1);
             all.push(rv);
             all.extend(vals);
-            let mut exprs: Vec<Option<&'p Expr>> = vec![Some(recv)];
-            exprs.extend(args.iter().map(Some));
-            return self.call_fns(&targets, all, &exprs, span, st, true);
+            return self.call_fns(&targets, all, ArgExprs::Method(recv, args), span, st, true);
         }
         // `T::m` can be a policy path only if `m` is some policy path's last segment.
         if let (Ty::Ext(p, _), true) = (&rv.ty, self.cx.specs.ext_method_names.contains(&sym)) {
@@ -1983,9 +2002,8 @@ impl<'a, 'p> Interp<'a, 'p> {
             if self.cx.specs.ext_sinks.contains_key(&full)
                 || self.cx.specs.ext_sources.contains_key(&full)
             {
-                let exprs: Vec<Option<&'p Expr>> = args.iter().map(Some).collect();
                 let full = Sym::new(&full);
-                return self.call_external(full, Some((recv, rv)), vals, &exprs, span, st);
+                return self.call_external(full, Some(rv), vals, span, st);
             }
         }
         self.std_method(recv, rv, sym, vals, span, st)
@@ -2030,21 +2048,26 @@ impl<'a, 'p> Interp<'a, 'p> {
         st: &mut State<'p>,
     ) -> Val<'p> {
         let name = sym.as_str();
-        let elem = {
-            let mut e = rv.data();
-            e.ty = rv.ty.elem();
-            e
-        };
         let closure = vals.iter().find_map(|v| v.callable.clone());
-        // `fold(init, |acc, x| ..)` and `scan`: the accumulator starts as the first argument.
-        let first_arg = match name {
-            "fold" | "try_fold" | "scan" => vals.first().cloned().unwrap_or_default(),
-            _ => elem.clone(),
-        };
+        // What a closure argument is run with: the receiver's element and
+        // (`fold(init, |acc, x| ..)` and `scan`: the first argument) the
+        // accumulator. Only made when there is a closure to run.
+        let inputs = closure.as_ref().map(|_| {
+            let elem = {
+                let mut e = rv.data();
+                e.ty = rv.ty.elem();
+                e
+            };
+            let first_arg = match name {
+                "fold" | "try_fold" | "scan" => vals.first().cloned().unwrap_or_default(),
+                _ => elem.clone(),
+            };
+            (first_arg, elem)
+        });
         let run = |this: &mut Self, st: &mut State<'p>, extra: &Facts| -> Option<Val<'p>> {
-            closure
-                .as_ref()
-                .map(|c| this.invoke(c, vec![first_arg.clone(), elem.clone()], st, extra, span))
+            closure.as_ref().zip(inputs.as_ref()).map(|(c, (first_arg, elem))| {
+                this.invoke(c, vec![first_arg.clone(), elem.clone()], st, extra, span)
+            })
         };
         match std_model::kind_of(sym) {
             Kind::Pure => {
@@ -2054,7 +2077,7 @@ impl<'a, 'p> Interp<'a, 'p> {
             Kind::Absorb => {
                 let mut data = self.combine(&vals, span, Ty::Unknown);
                 if let Some(r) = run(self, st, &Facts::default()) {
-                    data = data.join(&r.data());
+                    data = data.join_into(&r.into_data());
                 }
                 if let Some((var, path)) = Self::place(recv) {
                     self.write(st, var, &path, data, false);
@@ -2078,18 +2101,18 @@ impl<'a, 'p> Interp<'a, 'p> {
                 let mut out = rv.data();
                 for v in &vals {
                     if v.callable.is_none() {
-                        out = out.join(&v.data());
+                        out = out.join_into(&v.data());
                     }
                 }
                 if let Some(r) = run(self, st, &rv.guard) {
-                    out = out.join(&r.data());
+                    out = out.join_into(&r.into_data());
                 }
                 out.ty = rv.ty.clone();
                 out
             }
             Kind::Filter => {
                 let mut out = rv.data();
-                if let Some(c) = &closure {
+                if let Some((c, (_, elem))) = closure.as_ref().zip(inputs.as_ref()) {
                     let r = self.invoke(c, vec![elem.clone()], st, &rv.guard, span);
                     if let Some(cond) = &r.cond {
                         out.guard = out.guard.union(&cond.on_true);
@@ -2125,7 +2148,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                 }
                 for v in &vals {
                     if v.callable.is_none() {
-                        out = out.join(&v.data());
+                        out = out.join_into(&v.data());
                     }
                 }
                 out
@@ -2150,11 +2173,11 @@ impl<'a, 'p> Interp<'a, 'p> {
                 };
                 for v in &vals {
                     if v.callable.is_none() {
-                        out = out.join(&v.data());
+                        out = out.join_into(&v.data());
                     }
                 }
                 if let Some(r) = run(self, st, &rv.guard) {
-                    out = out.join(&r.data());
+                    out = out.join_into(&r.into_data());
                 }
                 out
             }
@@ -2166,18 +2189,16 @@ impl<'a, 'p> Interp<'a, 'p> {
                 out
             }
             Kind::Text => {
-                let mut all = vec![rv.clone()];
-                all.extend(vals.iter().cloned());
-                let mut out = self.combine(&all, span, Ty::Ext(Sym::new("String"), Vec::new()));
+                let all = std::iter::once(&rv).chain(&vals);
+                let mut out = self.combine(all, span, Ty::Ext(Sym::new("String"), Vec::new()));
                 out.guard = rv.guard.clone();
                 out
             }
             Kind::Union => {
-                let mut all = vec![rv];
-                all.extend(vals.iter().cloned());
-                let mut out = self.combine(&all, span, Ty::Unknown);
+                let all = std::iter::once(&rv).chain(&vals);
+                let mut out = self.combine(all, span, Ty::Unknown);
                 if let Some(r) = run(self, st, &Facts::default()) {
-                    out = out.join(&r.data());
+                    out = out.join_into(&r.into_data());
                 }
                 out
             }

@@ -481,6 +481,21 @@ impl<'a> Val<'a> {
         if self.join_keeps(o) {
             return self.clone();
         }
+        self.join_parts(o)
+    }
+
+    /// [`Val::join`] of a value no longer needed: kept, not copied, when
+    /// the join would give it back.
+    pub fn join_into(self, o: &Val<'a>) -> Val<'a> {
+        if self.join_keeps(o) {
+            self
+        } else {
+            self.join_parts(o)
+        }
+    }
+
+    /// The join, part by part.
+    fn join_parts(&self, o: &Val<'a>) -> Val<'a> {
         let mut taint = self.taint.clone();
         taint.union(&o.taint);
         let fields = match (&self.fields, &o.fields) {
@@ -539,7 +554,7 @@ impl<'a> Val<'a> {
         let Some(first) = it.next() else {
             return Val::default();
         };
-        it.fold(first.clone(), |acc, v| acc.join(v))
+        it.fold(first.clone(), |acc, v| acc.join_into(v))
     }
 
     /// Every label of the value and of its known fields.
@@ -551,6 +566,13 @@ impl<'a> Val<'a> {
             }
         }
         t
+    }
+
+    /// [`Val::data`] of a value no longer needed (nothing copied).
+    pub fn into_data(mut self) -> Val<'a> {
+        self.cond = None;
+        self.callable = None;
+        self
     }
 
     /// Same data, no longer the same object: drops consent meaning and callables.
