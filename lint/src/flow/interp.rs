@@ -118,9 +118,7 @@ impl<'p> State<'p> {
             .vars
             .into_iter()
             .zip(b.vars)
-            .map(|((name, x), (_, y))| {
-                (name, x.join_into(&y))
-            })
+            .map(|((name, x), (_, y))| (name, x.join_into(&y)))
             .collect();
         State {
             vars,
@@ -1935,7 +1933,13 @@ impl<'a, 'p> Interp<'a, 'p> {
                     for a in &argv {
                         match &a.callable {
                             Some(cl) => {
-                                out = out.join_into(&self.invoke(cl, Vec::new(), st, &c.on_true, span))
+                                out = out.join_into(&self.invoke(
+                                    cl,
+                                    Vec::new(),
+                                    st,
+                                    &c.on_true,
+                                    span,
+                                ))
                             }
                             None => out = out.join(a),
                         }
@@ -2065,9 +2069,12 @@ impl<'a, 'p> Interp<'a, 'p> {
             (first_arg, elem)
         });
         let run = |this: &mut Self, st: &mut State<'p>, extra: &Facts| -> Option<Val<'p>> {
-            closure.as_ref().zip(inputs.as_ref()).map(|(c, (first_arg, elem))| {
-                this.invoke(c, vec![first_arg.clone(), elem.clone()], st, extra, span)
-            })
+            closure
+                .as_ref()
+                .zip(inputs.as_ref())
+                .map(|(c, (first_arg, elem))| {
+                    this.invoke(c, vec![first_arg.clone(), elem.clone()], st, extra, span)
+                })
         };
         match std_model::kind_of(sym) {
             Kind::Pure => {
