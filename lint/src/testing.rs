@@ -45,3 +45,14 @@ pub fn repository_sources() -> Vec<(std::path::PathBuf, String)> {
     }
     out
 }
+
+/// Run `f` on a thread with the stack the tool's threads have: deeply
+/// nested fixtures need it.
+pub fn on_tool_stack(f: fn()) {
+    std::thread::Builder::new()
+        .stack_size(crate::STACK_SIZE)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap();
+}

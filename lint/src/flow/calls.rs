@@ -372,13 +372,7 @@ fn external(x: String) { sdk::track(x) }
     /// example and source file of this repository that parses.
     #[test]
     fn lowering_records_every_site_a_walk_finds() {
-        // Deeply nested fixtures need the stack the tool's threads have.
-        std::thread::Builder::new()
-            .stack_size(crate::STACK_SIZE)
-            .spawn(sites_match_walk)
-            .unwrap()
-            .join()
-            .unwrap();
+        crate::testing::on_tool_stack(sites_match_walk);
     }
 
     fn sites_match_walk() {

@@ -1476,13 +1476,7 @@ mod tests {
     /// same IR, spans included: the analysis sees no difference.
     #[test]
     fn without_docs_the_ir_is_the_same() {
-        // Deeply nested fixtures need the stack the tool's threads have.
-        std::thread::Builder::new()
-            .stack_size(crate::STACK_SIZE)
-            .spawn(same_ir_without_docs)
-            .unwrap()
-            .join()
-            .unwrap();
+        crate::testing::on_tool_stack(same_ir_without_docs);
     }
 
     fn same_ir_without_docs() {
