@@ -1705,7 +1705,12 @@ impl<'a, 'p> Interp<'a, 'p> {
                 let pv = self.project_path(arg, &eff.param.1, span);
                 let w = self.whole(&pv, span);
                 let facts = st.facts.union(&eff.facts).union(&pv.guard);
-                let eff_trace = trace_of(&eff.trace);
+                // `trace_of(&eff.trace).hops()`: the effect's hops as a trace
+                // would keep them.
+                let mut eff_hops = Vec::with_capacity(eff.trace.len());
+                for h in &eff.trace {
+                    push_hop(&mut eff_hops, h);
+                }
                 for (l, t) in &w.0 {
                     match l {
                         Label::Cat(c) => {
@@ -1725,7 +1730,9 @@ impl<'a, 'p> Interp<'a, 'p> {
                                         snippet: snippet
                                             .get_or_insert_with(|| snippet_of(&name))
                                             .clone(),
-                                        trace: t.push(call_hop.clone()).concat(&eff_trace).hops(),
+                                        trace: t.hops_then(
+                                            std::iter::once(&call_hop).chain(&eff_hops),
+                                        ),
                                     });
                                 }
                             }
@@ -1736,7 +1743,9 @@ impl<'a, 'p> Interp<'a, 'p> {
                                 exclude: eff.exclude,
                                 sink: eff.sink.clone(),
                                 facts: facts.clone(),
-                                trace: t.push(call_hop.clone()).concat(&eff_trace).hops(),
+                                trace: t.hops_then(
+                                    std::iter::once(&call_hop).chain(&eff_hops),
+                                ),
                             });
                         }
                     }
@@ -1863,7 +1872,8 @@ impl<'a, 'p> Interp<'a, 'p> {
             }
         }
         for (l, t) in &w.0 {
-            let trace = t.push(sink_hop.clone());
+            // `t.push(sink_hop).hops()`, without the node.
+            let trace = t.hops_then([&sink_hop]);
             match l {
                 Label::Cat(c) => {
                     for r in &sink.recipients {
@@ -1877,7 +1887,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                                 facts: facts.clone(),
                                 span,
                                 snippet: snippet.get_or_insert_with(|| snippet_of(&callee)).clone(),
-                                trace: trace.hops(),
+                                trace: trace.clone(),
                             });
                         }
                     }
@@ -1887,7 +1897,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                     exclude,
                     sink: sink.clone(),
                     facts: facts.clone(),
-                    trace: trace.hops(),
+                    trace,
                 }),
             }
         }

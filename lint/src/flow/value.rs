@@ -165,6 +165,24 @@ impl Trace {
         v
     }
 
+    /// `self` with these hops pushed, listed (`self.push(a).push(b).hops()`)
+    /// without making the pushed nodes: reported traces are made so, once
+    /// per candidate and effect, and the nodes were garbage at once.
+    pub fn hops_then<'h>(&self, more: impl IntoIterator<Item = &'h HopRef>) -> Vec<HopRef> {
+        let more = more.into_iter();
+        let mut v = Vec::with_capacity(self.len() as usize + more.size_hint().0);
+        let mut cur = &self.0;
+        while let Some(n) = cur {
+            v.push(n.hop.clone());
+            cur = &n.prev.0;
+        }
+        v.reverse();
+        for h in more {
+            push_hop(&mut v, h);
+        }
+        v
+    }
+
     /// `self` followed by every hop of `other`.
     pub fn concat(&self, other: &Trace) -> Trace {
         let mut t = self.clone();
@@ -173,6 +191,14 @@ impl Trace {
         }
         t
     }
+}
+
+/// [`Trace::push`] on a listed trace: the same bound, the same repeats dropped.
+pub fn push_hop(v: &mut Vec<HopRef>, hop: &HopRef) {
+    if v.len() >= MAX_TRACE as usize || v.last() == Some(hop) {
+        return;
+    }
+    v.push(hop.clone());
 }
 
 /// What a value carries: a category (concrete) or "whatever parameter `i`
