@@ -135,7 +135,7 @@ pub struct TraitInfo<'p> {
 }
 
 /// A resolved type, as far as the analysis needs one.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Default, PartialEq, Eq, Hash)]
 pub enum Ty {
     Adt(AdtId, Vec<Ty>),
     /// A type outside the workspace, by full path, with its generic arguments.
@@ -148,6 +148,27 @@ pub enum Ty {
     Dyn(Vec<TraitId>),
     #[default]
     Unknown,
+}
+
+/// The derived clone, with the common cases (no generic arguments) first:
+/// the analysis copies a value's type with the value, and the derived
+/// clone went through `Vec::clone` even for no arguments (3% of the flow
+/// stage's instructions, callgrind, 100k generated lines).
+impl Clone for Ty {
+    #[inline]
+    fn clone(&self) -> Ty {
+        match self {
+            Ty::Unknown => Ty::Unknown,
+            Ty::Adt(a, args) if args.is_empty() => Ty::Adt(*a, Vec::new()),
+            Ty::Ext(p, args) if args.is_empty() => Ty::Ext(*p, Vec::new()),
+            Ty::Adt(a, args) => Ty::Adt(*a, args.clone()),
+            Ty::Ext(p, args) => Ty::Ext(*p, args.clone()),
+            Ty::Tuple(v) => Ty::Tuple(v.clone()),
+            Ty::Slice(t) => Ty::Slice(t.clone()),
+            Ty::Iter(t) => Ty::Iter(t.clone()),
+            Ty::Dyn(t) => Ty::Dyn(t.clone()),
+        }
+    }
 }
 
 impl Ty {
