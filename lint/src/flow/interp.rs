@@ -1601,9 +1601,10 @@ impl<'a, 'p> Interp<'a, 'p> {
         let path = path_sym.as_str();
         // The receiver and the arguments, read in place.
         let all: Vec<&Val<'p>> = recv.iter().chain(&vals).collect();
-        if let Some(sink) = self.cx.specs.ext_sinks.get(path).cloned() {
+        let specs = self.cx.specs;
+        if let Some(sink) = specs.ext_sinks.get(path) {
             for v in all {
-                self.hit(&sink, v, st, span, path_sym);
+                self.hit(sink, v, st, span, path_sym);
             }
             return Val::default();
         }
@@ -1687,11 +1688,11 @@ impl<'a, 'p> Interp<'a, 'p> {
             });
             let name = ginfo.def.name;
             let call_hop = self.hop(span, Note::PassedTo(name));
+            // `spec` borrows the context, not `self`: no copy of the `Arc`.
             if let Some(sink) = &spec.sink {
-                let sink = sink.clone();
                 for (i, v) in vals.iter().enumerate() {
                     if sink.args.as_ref().is_none_or(|a| a.contains(&i)) {
-                        self.hit(&sink, v, st, span, name);
+                        self.hit(sink, v, st, span, name);
                     }
                 }
             }
