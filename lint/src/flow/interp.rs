@@ -1731,9 +1731,8 @@ impl<'a, 'p> Interp<'a, 'p> {
                                         snippet: snippet
                                             .get_or_insert_with(|| snippet_of(&name))
                                             .clone(),
-                                        trace: t.hops_then(
-                                            std::iter::once(&call_hop).chain(&eff_hops),
-                                        ),
+                                        trace: t
+                                            .hops_then(std::iter::once(&call_hop).chain(&eff_hops)),
                                     });
                                 }
                             }
@@ -1744,9 +1743,7 @@ impl<'a, 'p> Interp<'a, 'p> {
                                 exclude: eff.exclude,
                                 sink: eff.sink.clone(),
                                 facts: facts.clone(),
-                                trace: t.hops_then(
-                                    std::iter::once(&call_hop).chain(&eff_hops),
-                                ),
+                                trace: t.hops_then(std::iter::once(&call_hop).chain(&eff_hops)),
                             });
                         }
                     }

@@ -425,7 +425,10 @@ pub enum Callable<'a> {
     /// thin reference: a `Val` is then 128 bytes, which the compiler moves
     /// inline; at 136 every move of one was a call to `memcpy` (7% of the
     /// flow stage's instructions, callgrind, 100k generated lines).
-    Closure(&'a Vec<(crate::ir::Pat, Option<crate::ir::TyRef>)>, &'a Expr),
+    Closure(
+        &'a Vec<(crate::ir::Pat, Option<crate::ir::TyRef>)>,
+        &'a Expr,
+    ),
     Fns(Rc<[FnId]>),
 }
 
