@@ -163,26 +163,28 @@ fn with_text<R>(i: &syn::Ident, f: impl FnOnce(&str) -> R) -> R {
 /// 1:0, a token syn made up), and a `doc` may be the one proc-macro2 makes
 /// of a doc comment (`#[doc = ".."]`, each token spanning the comment).
 fn ident_sp(i: &syn::Ident) -> (Sym, Span) {
-    with_text(i, |text| {
-        let s = i.span();
-        let lo = s.start();
-        let hi = if (lo.line == 1 && lo.column == 0) || text == "doc" {
-            pos(s.end())
+    with_text(i, |text| (Sym::new(text), ident_span(i.span(), text)))
+}
+
+/// The span of an identifier's token `s`, printed `text` ([`ident_sp`]).
+fn ident_span(s: proc_macro2::Span, text: &str) -> Span {
+    let lo = s.start();
+    let hi = if (lo.line == 1 && lo.column == 0) || text == "doc" {
+        pos(s.end())
+    } else {
+        // `chars().count()` of a short string walks it a byte at a
+        // time (100 instructions an identifier); nearly all are ASCII.
+        let chars = if text.is_ascii() {
+            text.len()
         } else {
-            // `chars().count()` of a short string walks it a byte at a
-            // time (100 instructions an identifier); nearly all are ASCII.
-            let chars = if text.is_ascii() {
-                text.len()
-            } else {
-                text.chars().count()
-            };
-            Pos {
-                line: lo.line as u32,
-                col: (lo.column + chars) as u32 + 1,
-            }
+            text.chars().count()
         };
-        (Sym::new(text), Span { lo: pos(lo), hi })
-    })
+        Pos {
+            line: lo.line as u32,
+            col: (lo.column + chars) as u32 + 1,
+        }
+    };
+    Span { lo: pos(lo), hi }
 }
 
 /// Whether some path of a use tree starts with `datagate`.
@@ -1003,13 +1005,15 @@ impl Lower {
     }
 
     fn macro_args(&mut self, tokens: &TokenStream) -> Vec<Expr> {
+        // The common shapes without syn ([`simple`]): the same IR. (Within
+        // the depth limit, which lowering them directly does not check.)
+        if let Some(nodes) = simple::args(tokens.clone()) {
+            if self.depth + simple::height(&nodes) + 1 < MAX_DEPTH {
+                return self.simple_args(nodes);
+            }
+        }
         let parser = Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
-        // The common shapes without syn ([`simple`]): the same nodes.
-        let list = match simple::args(tokens.clone()) {
-            Some(list) => Ok(list),
-            None => parser.parse2(tokens.clone()),
-        };
-        if let Ok(list) = list {
+        if let Ok(list) = parser.parse2(tokens.clone()) {
             let mut out = Vec::with_capacity(list.len());
             for e in &list {
                 match e {
