@@ -710,7 +710,7 @@ impl Lower {
                 ..
             }) if segments.len() == 1 && segments[0].arguments.is_none() => {
                 let (name, span) = ident_sp(&segments[0].ident);
-                self.path_expr(smallvec::smallvec![name], span)
+                self.name_expr(name, span)
             }
             E::Path(p) => self.path_expr(
                 path_segs(&p.path),
@@ -953,6 +953,18 @@ impl Lower {
         Expr::Path { segs, span, site }
     }
 
+    /// `path_expr` of a one-name path (most are): its site's copy built
+    /// from the name rather than cloned from the path's (callgrind).
+    fn name_expr(&mut self, name: Sym, span: Span) -> Expr {
+        let site = (self.sites.len() - self.site_base) as SiteId;
+        self.sites.push(Site::Path(smallvec::smallvec![name]));
+        Expr::Path {
+            segs: smallvec::smallvec![name],
+            span,
+            site,
+        }
+    }
+
     /// The path at `site` is called, not only named.
     fn called(&mut self, site: SiteId) {
         if let Some(s) = self.sites.get_mut(self.site_base + site as usize) {
@@ -965,7 +977,7 @@ impl Lower {
     /// Inline captures of a format string, as paths: `"{x} {y:?}"` → `x`, `y`.
     fn format_captures(&mut self, s: &str, span: Span, out: &mut Vec<Expr>) {
         for name in capture_names(s) {
-            out.push(self.path_expr(smallvec::smallvec![Sym::new(name)], span));
+            out.push(self.name_expr(Sym::new(name), span));
         }
     }
 
@@ -1288,7 +1300,13 @@ pub fn ty(t: &syn::Type) -> TyRef {
     use syn::Type as T;
     match t {
         T::Path(p) => {
-            let segs = path_segs(&p.path);
+            // Most type paths are one name (`String`, `u64`, `Self`).
+            let segs = match (&p.path.leading_colon, p.path.segments.first()) {
+                (None, Some(s)) if p.path.segments.len() == 1 => {
+                    smallvec::smallvec![ident(&s.ident)]
+                }
+                _ => path_segs(&p.path),
+            };
             let args = p
                 .path
                 .segments

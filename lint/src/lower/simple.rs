@@ -314,7 +314,7 @@ impl Lower {
             Node::Path(segs) => match segs.as_slice() {
                 [(name, span)] => {
                     let span = ident_span(*span, name);
-                    self.path_expr(smallvec::smallvec![*name], span)
+                    self.name_expr(*name, span)
                 }
                 _ => {
                     let (lo, hi) = match (segs.first(), segs.last()) {
