@@ -1079,8 +1079,14 @@ impl Lower {
                 }
             }
         };
-        for tt in tokens {
+        let mut tokens = tokens.into_iter().peekable();
+        while let Some(tt) = tokens.next() {
             match &tt {
+                // An attribute (`#[cfg(…)]`, `#[doc = "…"]`) is not code:
+                // its `name = "…"` is no assignment.
+                TokenTree::Punct(p) if p.as_char() == '#' && is_attribute(tokens.peek()) => {
+                    tokens.next();
+                }
                 TokenTree::Punct(p)
                     if matches!(p.as_char(), ',' | ';' | ':' | '=' | '>')
                         && !cur.is_empty()
@@ -1171,6 +1177,11 @@ fn items_in(tokens: TokenStream, out: &mut Vec<syn::Item>, depth: u32) {
             }
         }
     }
+}
+
+/// Whether the token after a `#` makes it an attribute: `#[…]`.
+fn is_attribute(next: Option<&TokenTree>) -> bool {
+    matches!(next, Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket)
 }
 
 /// Whether `p` ends a segment: `=>` and `::` are not separators, `:` alone is.

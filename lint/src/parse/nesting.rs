@@ -1473,7 +1473,11 @@ mod tests {
     }
 
     /// Without its doc comments, every file of this repository lowers to the
-    /// same IR, spans included: the analysis sees no difference.
+    /// same IR, spans included: the analysis sees no difference. (A doc
+    /// comment inside a macro invocation in a function body would differ: syn
+    /// hands it over as `#[doc = "…"]` tokens, which lowering would read as
+    /// an assignment. The robustness test `doc_comments_are_read_as_comments`
+    /// pins that case; no file here has one.)
     #[test]
     fn without_docs_the_ir_is_the_same() {
         crate::testing::on_tool_stack(same_ir_without_docs);
