@@ -52,7 +52,6 @@ pub enum AdtKind<'p> {
 pub struct Adt<'p> {
     pub name: Sym,
     pub module: ModId,
-    pub path: String,
     pub kind: AdtKind<'p>,
     /// The resolved types of its fields (every variant's, in order) for a
     /// use without generic arguments, each resolved on first use
@@ -126,7 +125,6 @@ pub struct Sig {
 pub struct TraitInfo<'p> {
     pub name: Sym,
     pub module: ModId,
-    pub path: String,
     pub def: &'p TraitDef,
     /// Method name → its declaration.
     pub decls: HashMap<Sym, FnId>,
@@ -426,19 +424,23 @@ impl<'p> Index<'p> {
         // rest of the index is serial, and the other core idles.
         let (known_names, fields_by_name) = rayon::join(
             || {
-                ix.modules
+                // Sized up front: grown from empty it rehashed a dozen times.
+                let n = ix
+                    .modules
                     .iter()
-                    .flat_map(|m| {
-                        m.names
-                            .keys()
-                            .copied()
-                            .chain(m.uses.iter().filter_map(|u| u.alias))
-                    })
-                    .chain(ix.adts.iter().flat_map(|a| match a.kind {
-                        AdtKind::Enum(e) => e.variants.iter().map(|v| v.name).collect(),
-                        AdtKind::Struct(_) => Vec::new(),
-                    }))
-                    .collect()
+                    .map(|m| m.names.len() + m.uses.len())
+                    .sum();
+                let mut known = HashSet::with_capacity(n);
+                for m in &ix.modules {
+                    known.extend(m.names.keys().copied());
+                    known.extend(m.uses.iter().filter_map(|u| u.alias));
+                }
+                for a in &ix.adts {
+                    if let AdtKind::Enum(e) = a.kind {
+                        known.extend(e.variants.iter().map(|v| v.name));
+                    }
+                }
+                known
             },
             || {
                 let mut by_name: HashMap<Sym, Vec<(AdtId, &'p FieldDef)>> = HashMap::default();
@@ -524,6 +526,12 @@ impl<'p> Index<'p> {
         Self::join(&base, &info.def.name)
     }
 
+    /// `module::Type` (without the crate), for messages. Built when asked.
+    pub fn adt_path(&self, a: AdtId) -> String {
+        let adt = &self.adts[a];
+        Self::join(&self.display_base(adt.module), &adt.name)
+    }
+
     /// `crate::a::b` for a module.
     pub fn mod_display(&self, m: ModId, crate_names: &[String]) -> String {
         let md = &self.modules[m];
@@ -556,7 +564,8 @@ impl<'p> Index<'p> {
         allows: &[&'p AllowAttr],
         pending: &mut Vec<PendingImpl<'p>>,
     ) {
-        let base = self.display_base(m);
+        // Each item defines at most one name: no rehashing as they come.
+        self.modules[m].names.reserve(items.len());
         for item in items {
             match item {
                 Item::Mod(md) => {
@@ -579,8 +588,8 @@ impl<'p> Index<'p> {
                     }
                 }
                 Item::Use(entries) => self.modules[m].uses.extend(entries.iter()),
-                Item::Struct(st) => self.add_adt(m, &base, st.name, AdtKind::Struct(st)),
-                Item::Enum(e) => self.add_adt(m, &base, e.name, AdtKind::Enum(e)),
+                Item::Struct(st) => self.add_adt(m, st.name, AdtKind::Struct(st)),
+                Item::Enum(e) => self.add_adt(m, e.name, AdtKind::Enum(e)),
                 Item::Fn(f) => {
                     let id = self.push_fn(f, m, Owner::Free, None, None, allows, &[]);
                     self.modules[m]
@@ -594,7 +603,6 @@ impl<'p> Index<'p> {
                     self.traits.push(TraitInfo {
                         name: t.name,
                         module: m,
-                        path: Self::join(&base, &t.name),
                         def: t,
                         decls: HashMap::new(),
                         impls: HashMap::new(),
@@ -653,12 +661,11 @@ impl<'p> Index<'p> {
         }
     }
 
-    fn add_adt(&mut self, m: ModId, base: &str, name: Sym, kind: AdtKind<'p>) {
+    fn add_adt(&mut self, m: ModId, name: Sym, kind: AdtKind<'p>) {
         let id = self.adts.len();
         self.adts.push(Adt {
             name,
             module: m,
-            path: Self::join(base, &name),
             kind,
             field_tys: std::sync::OnceLock::new(),
         });
@@ -1220,8 +1227,8 @@ pub mod plain {}
             .unwrap();
         let segs: Vec<Sym> = path.split("::").map(Sym::new).collect();
         match ix.resolve_path(m, &segs, None) {
-            Res::Adt(a) => format!("adt {}", ix.adts[a].path),
-            Res::Variant(a, v) => format!("variant {}::{v}", ix.adts[a].path),
+            Res::Adt(a) => format!("adt {}", ix.adt_path(a)),
+            Res::Variant(a, v) => format!("variant {}::{v}", ix.adt_path(a)),
             Res::Fn(f) => format!("fn {}", ix.fn_path(f)),
             Res::Ext(p) => format!("ext {p}"),
             Res::None => "none".to_string(),
