@@ -282,8 +282,11 @@ impl Specs {
         };
         let mut specs = Specs::default();
         for (fid, info) in ix.fns.iter().enumerate() {
+            let Some(ann) = info.ann else {
+                specs.fns.push(FnSpec::default());
+                continue;
+            };
             let file = ix.modules[info.module].file;
-            let ann = info.def.ann();
             let mut spec = FnSpec::default();
             if let Some(s) = &ann.sink {
                 let recipients = cx.recipients(file, &s.to, false).unwrap_or_default();

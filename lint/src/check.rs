@@ -323,8 +323,14 @@ pub fn check(
         }
     }
 
-    for (fid, info) in ix.fns.iter().enumerate() {
-        if let (Some(d), Some(set)) = (&info.def.ann().declassify, specs.fns[fid].declassify) {
+    // The specs first: they are in one vector, while reading a function's
+    // own annotations is a cache miss for each of 100,000 functions.
+    for (fid, spec) in specs.fns.iter().enumerate() {
+        let info = &ix.fns[fid];
+        if let (Some(set), Some(d)) = (
+            spec.declassify,
+            info.ann.and_then(|a| a.declassify.as_ref()),
+        ) {
             let file = ix.modules[info.module].file;
             out.analysis.declassifications.push(Declassification {
                 categories: set.iter().map(|c| cats.name(c).to_string()).collect(),

@@ -97,6 +97,9 @@ pub enum Owner {
 #[derive(Debug)]
 pub struct FnInfo<'p> {
     pub def: &'p FnDef,
+    /// The function's annotations, if it has any: read here, next to the
+    /// other functions', and not in its definition (a cache miss for each).
+    pub ann: Option<&'p crate::ir::FnAnnotations>,
     pub module: ModId,
     pub owner: Owner,
     /// The type or trait a method belongs to, for [`Index::fn_path`].
@@ -692,6 +695,7 @@ impl<'p> Index<'p> {
         a.extend(f.ann().allow.iter());
         self.fns.push(FnInfo {
             def: f,
+            ann: f.ann.as_deref(),
             module,
             owner,
             parent,
