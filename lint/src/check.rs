@@ -185,12 +185,23 @@ fn callers_of(
     out
 }
 
-fn covering(specs: &Specs, facts: &Facts, r: &str, p: &str, cat: CatId) -> Vec<String> {
+/// The grants among `facts` that cover the requirement.
+fn covering_grants<'s>(
+    specs: &'s Specs,
+    facts: &'s Facts,
+    r: &'s str,
+    p: &'s str,
+    cat: CatId,
+) -> impl Iterator<Item = &'s crate::annotations::Grant> {
     facts
         .0
         .iter()
         .filter_map(|g| specs.grants.get(*g as usize))
-        .filter(|g| g.covers(r, p, cat))
+        .filter(move |g| g.covers(r, p, cat))
+}
+
+fn covering(specs: &Specs, facts: &Facts, r: &str, p: &str, cat: CatId) -> Vec<String> {
+    covering_grants(specs, facts, r, p, cat)
         .map(|g| g.name.clone())
         .collect()
 }
@@ -258,10 +269,17 @@ pub fn check(
         .filter(|c| !policy.is_first_party(&c.recipient))
         .collect();
     let mut guards = CallerGuards::new(ix, flows, cands.iter().map(|c| c.func));
+    // Callers are asked about only where the flow's own consents do not
+    // cover it ([`Decide::decide`]): each walk covers the whole call graph.
     guards.prepare(
         specs,
         cands
             .iter()
+            .filter(|c| {
+                covering_grants(specs, &c.facts, &c.recipient, &c.purpose, c.cat)
+                    .next()
+                    .is_none()
+            })
             .map(|c| (c.recipient.clone(), c.purpose.clone(), c.cat)),
     );
     let cx = Decide {
