@@ -418,8 +418,8 @@ fn collect_allows<'p>(ix: &Index<'p>, out: &mut Out<'p>) {
         }
     };
     for m in &ix.modules {
-        for a in &m.allow {
-            push(m.file, a, out);
+        for &(file, a) in &m.allow {
+            push(file, a, out);
         }
     }
     for f in &ix.fns {

@@ -39,7 +39,9 @@ pub struct Module<'p> {
     /// allocate room for four on the first (12 MB at 1M lines).
     pub names: HashMap<Sym, smallvec::SmallVec<[Def<'p>; 1]>>,
     pub uses: Vec<&'p UseEntry>,
-    pub allow: Vec<&'p AllowAttr>,
+    /// The allows written on the module's declaration, with the file they
+    /// are written in (for `mod a;`, the parent's).
+    pub allow: Vec<(usize, &'p AllowAttr)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -380,6 +382,10 @@ impl<'p> Index<'p> {
                 ix.crate_by_name.entry(Sym::new(&c.name)).or_insert(root);
             }
         }
+        for pm in &parsed.modules {
+            let path: Vec<Sym> = pm.module.iter().map(Sym::from).collect();
+            ix.declare_modules(pm.krate, &path, &pm.ir.items, pm.file);
+        }
         let mut pending = Vec::new();
         let mut filled = HashSet::new();
         for pm in &parsed.modules {
@@ -481,10 +487,30 @@ impl<'p> Index<'p> {
         ix
     }
 
+    /// The modules a file declares (`mod a;`, `mod b { .. }`), with the
+    /// allows written on them, before any file's functions are added: a
+    /// function inherits the allows of its modules whether its file is read
+    /// before or after the file that declares them.
+    fn declare_modules(&mut self, krate: usize, path: &[Sym], items: &'p [Item], file: usize) {
+        for item in items {
+            if let Item::Mod(md) = item {
+                let mut sub_path = path.to_vec();
+                sub_path.push(md.name);
+                let sub = self.module_for(krate, &sub_path, file);
+                self.modules[sub]
+                    .allow
+                    .extend(md.allow.iter().map(|a| (file, a)));
+                if let Some(inner) = &md.inline {
+                    self.declare_modules(krate, &sub_path, inner, file);
+                }
+            }
+        }
+    }
+
     fn inherited_allows(&self, mut m: ModId) -> Vec<&'p AllowAttr> {
         let mut out = Vec::new();
         loop {
-            out.extend(self.modules[m].allow.iter().copied());
+            out.extend(self.modules[m].allow.iter().map(|(_, a)| *a));
             match self.modules[m].parent {
                 Some(p) => m = p,
                 None => return out,
@@ -572,22 +598,16 @@ impl<'p> Index<'p> {
         for item in items {
             match item {
                 Item::Mod(md) => {
+                    // Declared in [`Index::declare_modules`], allows included.
                     if let Some(inner) = &md.inline {
                         let mut path = self.modules[m].path.clone();
                         path.push(md.name);
                         let krate = self.modules[m].krate;
                         let sub = self.module_for(krate, &path, file);
                         self.modules[sub].file = file;
-                        self.modules[sub].allow.extend(md.allow.iter());
                         let mut a = allows.to_vec();
                         a.extend(md.allow.iter());
                         self.add_items(sub, inner, file, &a, pending);
-                    } else {
-                        let mut path = self.modules[m].path.clone();
-                        path.push(md.name);
-                        let krate = self.modules[m].krate;
-                        let sub = self.module_for(krate, &path, file);
-                        self.modules[sub].allow.extend(md.allow.iter());
                     }
                 }
                 Item::Use(entries) => self.modules[m].uses.extend(entries.iter()),
