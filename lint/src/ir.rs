@@ -386,9 +386,11 @@ pub enum Expr {
         base: Box<Expr>,
         index: Box<Expr>,
     },
+    /// `callee(args)`.
     Call {
-        callee: Box<Expr>,
-        args: Box<[Expr]>,
+        /// The callee, then the arguments: one allocation for both, as for
+        /// [`Expr::Method`] (read them with [`Expr::call_parts`]).
+        callee_args: Box<[Expr]>,
         span: Span,
     },
     /// `recv.name(args)`.
@@ -522,6 +524,16 @@ pub enum Pat {
     /// Slices, ranges, anything else: bindings inside get the whole value.
     Other(Vec<Pat>),
 }
+impl Expr {
+    /// A call's callee and arguments; `None` for any other expression.
+    pub fn call_parts(&self) -> Option<(&Expr, &[Expr])> {
+        match self {
+            Expr::Call { callee_args, .. } => callee_args.split_first(),
+            _ => None,
+        }
+    }
+}
+
 // A million lines hold tens of millions of expressions and statements;
 // their size is most of the IR's memory. Box large new variants.
 const _: () = assert!(std::mem::size_of::<Expr>() <= 48);

@@ -734,14 +734,16 @@ impl Lower {
                 index: self.boxed(&i.index),
             },
             E::Call(c) => {
-                let callee = self.boxed(&c.func);
+                let callee_args = self
+                    .exprs(std::iter::once(&*c.func).chain(&c.args))
+                    .into_boxed_slice();
+                let callee = &callee_args[0];
                 if let Expr::Path { site, .. } = *callee {
                     self.called(site);
                 }
-                let lo = lo_of(&c.func, &callee);
+                let lo = lo_of(&c.func, callee);
                 Expr::Call {
-                    callee,
-                    args: self.exprs(&c.args).into_boxed_slice(),
+                    callee_args,
                     span: Span {
                         lo,
                         hi: pos(c.paren_token.span.close().end()),

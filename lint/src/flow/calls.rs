@@ -259,8 +259,11 @@ mod tests {
     fn walk(e: &Expr, out: &mut Vec<Site>) {
         match e {
             Expr::Path { segs, .. } => out.push(Site::Path(segs.clone())),
-            Expr::Call { callee, args, .. } => {
-                match &**callee {
+            Expr::Call { callee_args, .. } => {
+                let Some((callee, args)) = callee_args.split_first() else {
+                    return;
+                };
+                match callee {
                     Expr::Path { segs, .. } => out.push(Site::CallPath(segs.clone())),
                     other => walk(other, out),
                 }

@@ -1002,7 +1002,10 @@ impl<'a, 'p> Interp<'a, 'p> {
                 }
                 out
             }
-            Expr::Call { callee, args, span } => self.call(callee, args, *span, st),
+            Expr::Call { callee_args, span } => match callee_args.split_first() {
+                Some((callee, args)) => self.call(callee, args, *span, st),
+                None => Val::default(),
+            },
             Expr::Method {
                 name,
                 recv_args,
@@ -1193,8 +1196,8 @@ impl<'a, 'p> Interp<'a, 'p> {
             Expr::Try { expr, .. } => {
                 let v = self.eval(expr, st);
                 // `Err(e)?` always returns.
-                if let Expr::Call { callee, .. } = &**expr {
-                    if matches!(&**callee, Expr::Path { segs, .. } if segs.last().is_some_and(|s| s == "Err"))
+                if let Some((callee, _)) = expr.call_parts() {
+                    if matches!(callee, Expr::Path { segs, .. } if segs.last().is_some_and(|s| s == "Err"))
                     {
                         st.live = false;
                         return Val::default();

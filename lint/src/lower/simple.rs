@@ -336,19 +336,22 @@ impl Lower {
                 }
             }
             Node::Call { func, args, close } => {
-                let callee = Box::new(self.node(func));
+                let callee_args: Box<[Expr]> = std::iter::once(&**func)
+                    .chain(args.iter())
+                    .map(|a| self.node(a))
+                    .collect();
+                let callee = &callee_args[0];
                 if let Expr::Path { site, .. } = *callee {
                     self.called(site);
                 }
                 // `spans::known_lo` of the callee: a path's start is in
                 // its IR; else the first token of the spine, looked up.
-                let lo = match &*callee {
+                let lo = match callee {
                     Expr::Path { span, .. } => span.lo,
                     _ => pos(first_token(func).start()),
                 };
                 Expr::Call {
-                    callee,
-                    args: args.iter().map(|a| self.node(a)).collect(),
+                    callee_args,
                     span: Span {
                         lo,
                         hi: pos(close.end()),

@@ -263,7 +263,7 @@ pub fn known_lo(mut e: &Expr, mut ir: &ir::Expr) -> Option<ir::Pos> {
             (Expr::Binary(x), ir::Expr::Binary { lhs, .. } | ir::Expr::Assign { lhs, .. }) => {
                 (&*x.left, &**lhs)
             }
-            (Expr::Call(x), ir::Expr::Call { callee, .. }) => (&*x.func, &**callee),
+            (Expr::Call(x), ir::Expr::Call { callee_args, .. }) => (&*x.func, callee_args.first()?),
             (Expr::Cast(x), ir::Expr::Cast { expr, .. }) => (&*x.expr, &**expr),
             (Expr::Field(x), ir::Expr::Field { base, .. }) => (&*x.base, &**base),
             (Expr::Index(x), ir::Expr::Index { base, .. }) => (&*x.expr, &**base),
