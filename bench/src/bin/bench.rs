@@ -114,7 +114,11 @@ fn main() -> anyhow::Result<()> {
             "bench: real corpus: {} vendored crates ({} .rs files, {} lines in vendor/)",
             meta.corpus_crates, files, lines
         );
-        results.push(run_corpus(&tools, &args, &name, Kind::Real, crates, None)?);
+        let mut corpus = Corpus::prepare(&tools, &args, &name, Kind::Real, crates)?;
+        for run in 1..=args.runs {
+            corpus.measure_pair(run, args.runs)?;
+        }
+        results.push(corpus.finish(None));
     }
 
     if !args.skip_generated {
@@ -123,6 +127,11 @@ fn main() -> anyhow::Result<()> {
         } else {
             args.sizes.clone()
         };
+        // Prepared one by one, then measured in rounds across the sizes
+        // (a pair at each size per round): the host's speed drifts over
+        // minutes, and the time per line of one size is compared with
+        // another's.
+        let mut corpora = Vec::new();
         for size in sizes {
             let dir = paths::generated_dir(&size);
             let (expected, fresh) = datagate_bench::ensure_generated(&dir, &size, args.seed)
@@ -140,14 +149,16 @@ fn main() -> anyhow::Result<()> {
             };
             let name = format!("generated {}", size.name());
             let target = dir.to_string_lossy().into_owned();
-            results.push(run_corpus(
-                &tools,
-                &args,
-                &name,
-                kind,
-                vec![target],
-                Some(&expected),
-            )?);
+            let corpus = Corpus::prepare(&tools, &args, &name, kind, vec![target])?;
+            corpora.push((corpus, expected));
+        }
+        for run in 1..=args.runs {
+            for (corpus, _) in &mut corpora {
+                corpus.measure_pair(run, args.runs)?;
+            }
+        }
+        for (corpus, expected) in corpora {
+            results.push(corpus.finish(Some(&expected)));
         }
     }
 
@@ -255,131 +266,156 @@ impl Tools {
     }
 }
 
-/// Measures both tools on one corpus `runs` times (after one unmeasured
-/// warm-up of the floor, which fills the page cache) and checks the outputs.
-fn run_corpus(
-    tools: &Tools,
-    args: &Args,
-    name: &str,
+/// One corpus being measured: warmed up, then measured pair by pair
+/// ([`Corpus::measure_pair`]), then checked ([`Corpus::finish`]).
+struct Corpus {
+    name: String,
     kind: Kind,
-    targets: Vec<String>,
-    expected: Option<&Expected>,
-) -> anyhow::Result<CorpusResult> {
-    // The warm-up fills the page cache and finds the workspaces that a tool
-    // cannot finish: those are problems, and are left out of the measured
-    // runs so that the numbers stay comparable.
-    eprintln!("bench: {name}: warm-up (each tool once, unmeasured)");
-    let warm_floor = measure::measure(&tools.floor_job(&targets, args.timeout))?;
-    // datagate gets `timeout_factor` times the floor's time on each
-    // workspace (at least MIN_TIMEOUT_SECS, at most --timeout): slower than
-    // that it has failed its targets by far, and waiting longer only delays
-    // the report.
-    let limit_of: BTreeMap<String, f64> = warm_floor
-        .runs
-        .iter()
-        .map(|r| {
-            let limit = (r.wall_secs * args.timeout_factor)
-                .max(MIN_TIMEOUT_SECS)
-                .min(args.timeout);
-            (r.target.clone(), limit)
-        })
-        .collect();
-    let limits = |ts: &[String]| -> Vec<f64> {
-        ts.iter()
-            .map(|t| limit_of.get(t).copied().unwrap_or(args.timeout))
-            .collect()
-    };
-    let warm_datagate =
-        measure::measure(&tools.datagate_job(&targets, limits(&targets), args.timeout))?;
-    let mut problems = Vec::new();
-    let mut stuck = BTreeSet::new();
-    for (tool, m) in [("the floor", &warm_floor), ("datagate", &warm_datagate)] {
-        let timed_out: Vec<String> = m
+    measured: Vec<String>,
+    floor_job: Job,
+    datagate_job: Job,
+    problems: Vec<String>,
+    floor_samples: Vec<Sample>,
+    datagate_samples: Vec<Sample>,
+    /// The first measured pair's outputs, which the checks read.
+    first: Option<(Measurement, Measurement)>,
+}
+
+impl Corpus {
+    /// Runs each tool once, unmeasured: that fills the page cache and finds
+    /// the workspaces that a tool cannot finish. Those are problems, and are
+    /// left out of the measured runs so that the numbers stay comparable.
+    fn prepare(
+        tools: &Tools,
+        args: &Args,
+        name: &str,
+        kind: Kind,
+        targets: Vec<String>,
+    ) -> anyhow::Result<Corpus> {
+        eprintln!("bench: {name}: warm-up (each tool once, unmeasured)");
+        let warm_floor = measure::measure(&tools.floor_job(&targets, args.timeout))?;
+        // datagate gets `timeout_factor` times the floor's time on each
+        // workspace (at least MIN_TIMEOUT_SECS, at most --timeout): slower
+        // than that it has failed its targets by far, and waiting longer
+        // only delays the report.
+        let limit_of: BTreeMap<String, f64> = warm_floor
             .runs
             .iter()
-            .filter(|r| r.timed_out)
-            .map(|r| format!("{} ({:.0} s)", short_target(&r.target), r.wall_secs))
+            .map(|r| {
+                let limit = (r.wall_secs * args.timeout_factor)
+                    .max(MIN_TIMEOUT_SECS)
+                    .min(args.timeout);
+                (r.target.clone(), limit)
+            })
             .collect();
-        if !timed_out.is_empty() {
-            let limit = if tool == "datagate" {
-                format!(
-                    "max({MIN_TIMEOUT_SECS} s, {}× the floor's time), at most {} s",
-                    args.timeout_factor, args.timeout
-                )
-            } else {
-                format!("{} s", args.timeout)
-            };
-            problems.push(format!(
-                "{tool} did not finish within {limit} on {} (left out of the measurements): {}",
-                workspaces(timed_out.len()),
-                sample_list(&timed_out)
-            ));
-        }
-        stuck.extend(
-            m.runs
+        let limits = |ts: &[String]| -> Vec<f64> {
+            ts.iter()
+                .map(|t| limit_of.get(t).copied().unwrap_or(args.timeout))
+                .collect()
+        };
+        let warm_datagate =
+            measure::measure(&tools.datagate_job(&targets, limits(&targets), args.timeout))?;
+        let mut problems = Vec::new();
+        let mut stuck = BTreeSet::new();
+        for (tool, m) in [("the floor", &warm_floor), ("datagate", &warm_datagate)] {
+            let timed_out: Vec<String> = m
+                .runs
                 .iter()
                 .filter(|r| r.timed_out)
-                .map(|r| r.target.clone()),
-        );
-    }
-    let measured: Vec<String> = targets
-        .iter()
-        .filter(|t| !stuck.contains(*t))
-        .cloned()
-        .collect();
-    let floor_job = tools.floor_job(&measured, args.timeout);
-    let datagate_job = tools.datagate_job(&measured, limits(&measured), args.timeout);
-
-    let mut floor_samples = Vec::new();
-    let mut datagate_samples = Vec::new();
-    let mut first: Option<(Measurement, Measurement)> = None;
-    for run in 1..=args.runs {
-        if measured.is_empty() {
-            break;
+                .map(|r| format!("{} ({:.0} s)", short_target(&r.target), r.wall_secs))
+                .collect();
+            if !timed_out.is_empty() {
+                let limit = if tool == "datagate" {
+                    format!(
+                        "max({MIN_TIMEOUT_SECS} s, {}× the floor's time), at most {} s",
+                        args.timeout_factor, args.timeout
+                    )
+                } else {
+                    format!("{} s", args.timeout)
+                };
+                problems.push(format!(
+                    "{tool} did not finish within {limit} on {} (left out of the measurements): {}",
+                    workspaces(timed_out.len()),
+                    sample_list(&timed_out)
+                ));
+            }
+            stuck.extend(
+                m.runs
+                    .iter()
+                    .filter(|r| r.timed_out)
+                    .map(|r| r.target.clone()),
+            );
         }
-        let f = measure::measure(&floor_job)?;
-        let d = measure::measure(&datagate_job)?;
+        let measured: Vec<String> = targets
+            .iter()
+            .filter(|t| !stuck.contains(*t))
+            .cloned()
+            .collect();
+        Ok(Corpus {
+            name: name.to_string(),
+            kind,
+            floor_job: tools.floor_job(&measured, args.timeout),
+            datagate_job: tools.datagate_job(&measured, limits(&measured), args.timeout),
+            measured,
+            problems,
+            floor_samples: Vec::new(),
+            datagate_samples: Vec::new(),
+            first: None,
+        })
+    }
+
+    /// One measured run of the floor, then one of datagate.
+    fn measure_pair(&mut self, run: usize, runs: usize) -> anyhow::Result<()> {
+        if self.measured.is_empty() {
+            return Ok(());
+        }
+        let f = measure::measure(&self.floor_job)?;
+        let d = measure::measure(&self.datagate_job)?;
         eprintln!(
-            "bench: {name}: run {run}/{}: floor {:.2} s {} MB, datagate {:.2} s {} MB",
-            args.runs,
+            "bench: {}: run {run}/{runs}: floor {:.2} s {} MB, datagate {:.2} s {} MB",
+            self.name,
             f.wall_secs,
             f.max_rss_kib / 1024,
             d.wall_secs,
             d.max_rss_kib / 1024
         );
-        floor_samples.push(sample(&f));
-        datagate_samples.push(sample(&d));
-        if first.is_none() {
-            first = Some((f, d));
+        self.floor_samples.push(sample(&f));
+        self.datagate_samples.push(sample(&d));
+        if self.first.is_none() {
+            self.first = Some((f, d));
         }
+        Ok(())
     }
 
-    let mut result = CorpusResult {
-        name: name.to_string(),
-        kind,
-        workspaces: measured.len(),
-        files: 0,
-        lines: 0,
-        datagate_files: 0,
-        datagate_lines: 0,
-        floor: floor_samples,
-        datagate: datagate_samples,
-        findings: 0,
-        expected_findings: expected.map(|e| e.planted.len()),
-        problems,
-        notes: Vec::new(),
-    };
-    if let Some((floor_out, datagate_out)) = first {
-        if result.kind == Kind::Real {
-            note_slowest(&floor_out, &datagate_out, &mut result);
+    /// The result, with the checks of the first measured pair's outputs.
+    fn finish(self, expected: Option<&Expected>) -> CorpusResult {
+        let mut result = CorpusResult {
+            name: self.name,
+            kind: self.kind,
+            workspaces: self.measured.len(),
+            files: 0,
+            lines: 0,
+            datagate_files: 0,
+            datagate_lines: 0,
+            floor: self.floor_samples,
+            datagate: self.datagate_samples,
+            findings: 0,
+            expected_findings: expected.map(|e| e.planted.len()),
+            problems: self.problems,
+            notes: Vec::new(),
+        };
+        if let Some((floor_out, datagate_out)) = self.first {
+            if result.kind == Kind::Real {
+                note_slowest(&floor_out, &datagate_out, &mut result);
+            }
+            check_floor(&floor_out, &mut result);
+            let findings = check_datagate(&datagate_out, &floor_out, &mut result);
+            if let Some(expected) = expected {
+                check_findings(&findings, expected, &mut result);
+            }
         }
-        check_floor(&floor_out, &mut result);
-        let findings = check_datagate(&datagate_out, &floor_out, &mut result);
-        if let Some(expected) = expected {
-            check_findings(&findings, expected, &mut result);
-        }
+        result
     }
-    Ok(result)
 }
 
 /// Notes the workspaces where datagate spends the most time beyond the
