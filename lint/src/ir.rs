@@ -389,7 +389,8 @@ pub enum Expr {
     /// `callee(args)`.
     Call {
         /// The callee, then the arguments: one allocation for both, as for
-        /// [`Expr::Method`] (read them with [`Expr::call_parts`]).
+        /// [`Expr::Method`]. Never empty (`split_first` it, or ask
+        /// [`Expr::call_parts`] of an expression that may be a call).
         callee_args: Box<[Expr]>,
         span: Span,
     },
@@ -524,6 +525,7 @@ pub enum Pat {
     /// Slices, ranges, anything else: bindings inside get the whole value.
     Other(Vec<Pat>),
 }
+
 impl Expr {
     /// A call's callee and arguments; `None` for any other expression.
     pub fn call_parts(&self) -> Option<(&Expr, &[Expr])> {
