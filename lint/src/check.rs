@@ -51,7 +51,7 @@ pub struct CallerGuards<'a> {
 }
 
 impl<'a> CallerGuards<'a> {
-    /// `flow_fns`: the functions whose flows [`CallerGuards::caller_checks`]
+    /// `flow_fns`: the functions whose flows `caller_checks`
     /// will be asked about.
     pub fn new(ix: &Index<'_>, flows: &'a Flows, flow_fns: impl Iterator<Item = FnId>) -> Self {
         let n = ix.fns.len();
