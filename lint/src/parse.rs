@@ -157,7 +157,7 @@ pub fn parse_workspace(ws: &Workspace) -> Parsed {
 
 /// Read and parse the same files as [`parse_workspace`], on the same
 /// threads, and do nothing else: the benchmark's floor. Not even the
-/// nesting check ([`nesting::scan`]), a pass over each text that
+/// nesting check (`nesting::scan`), a pass over each text that
 /// datagate needs but a parse does not: the floor parses a file the check
 /// would refuse (none in the benchmark's corpora; its large stacks take
 /// them), which only makes it slower, never datagate's ratio better. Nor
